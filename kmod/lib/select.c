@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "select.h"
+
+int mwan_select_member(const struct mwan_select_member *members, u32 n,
+		       u32 random)
+{
+	u32 i, sum = 0, target;
+	int metric = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!members[i].up)
+			continue;
+		if (metric < 0 || members[i].metric < metric) {
+			metric = members[i].metric;
+			sum = 0;
+		}
+		if (members[i].metric == metric)
+			sum += members[i].weight;
+	}
+	if (!sum)
+		return -1;
+	target = (u32)(((u64)random * sum) >> 32);
+	for (i = 0; i < n; i++) {
+		if (!members[i].up || members[i].metric != metric)
+			continue;
+		if (target < members[i].weight)
+			return (int)i;
+		target -= members[i].weight;
+	}
+	return -1;
+}

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: install what is missing, then every test mwan has, each
+# result a TAP line in build/results/*.tap, and a summary whose last line
+# is "N passed, N failed". A stage that cannot run is a failed test.
+#
+#	deps		scripts/deps.sh
+#	modules		mwan.ko for every Debian kernel, W=1 clean (one test each)
+#	tools		mwanctl with -Wall -Wextra -Werror, and the selftest programs
+#	unit		selftests/unit, ASan/UBSan (every TAP line)
+#	fuzz		selftests/fuzz, FUZZ_SECONDS each (one test each)
+#	spec		selftests/spec_check.py
+#	dkms		a real "dkms build" for every Debian kernel (one test each)
+#	vm		selftests/run_tests.sh in a VM per kernel (every TAP line,
+#			plus one for the kernel staying clean)
+#
+# CHECK_STAGES="unit fuzz" runs only those stages (deps always runs).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+cd "$top" || exit 1
+results=$top/build/results
+tap=$top/scripts/tap.sh
+stages=${CHECK_STAGES:-modules tools unit fuzz spec dkms vm}
+start=$SECONDS
+
+stage()
+{
+	echo
+	echo "# === $1 ($((SECONDS - start)) s)"
+}
+
+want()
+{
+	[[ " $stages " == *" $1 "* ]]
+}
+
+rm -rf "$results"
+mkdir -p "$results"
+
+stage deps
+"$tap" one "$results/deps.tap" "deps: Debian packages installed" scripts/deps.sh
+
+kernels=$(scripts/kernels.sh)
+if [ -z "$kernels" ]; then
+	"$tap" fail "$results/kernels.tap" "kernels" \
+		"no Debian kernel with /boot/vmlinuz and headers"
+fi
+
+if want modules; then
+	stage modules
+	for kver in $kernels; do
+		"$tap" one "$results/modules-$kver.tap" \
+			"modules: mwan.ko for $kver builds with W=1, no warnings" \
+			scripts/build-kmod.sh "$kver"
+	done
+fi
+
+if want tools; then
+	stage tools
+	"$tap" one "$results/tools.tap" \
+		"tools: mwanctl builds with -Wall -Wextra -Werror" make tools
+	"$tap" one "$results/selftests-build.tap" \
+		"tools: selftest programs build" make selftests
+fi
+
+if want unit; then
+	stage unit
+	if ls selftests/unit/test_*.c > /dev/null 2>&1; then
+		make --no-print-directory -C selftests/unit RESULTS="$results" run
+	else
+		"$tap" fail "$results/unit.tap" "unit" "no selftests/unit/test_*.c"
+	fi
+fi
+
+if want fuzz; then
+	stage fuzz
+	if ls selftests/fuzz/fuzz_*.c > /dev/null 2>&1; then
+		make --no-print-directory -C selftests/fuzz RESULTS="$results" run
+	else
+		"$tap" fail "$results/fuzz.tap" "fuzz" "no selftests/fuzz/fuzz_*.c"
+	fi
+fi
+
+if want spec; then
+	stage spec
+	if [ -f selftests/spec_check.py ]; then
+		"$tap" one "$results/spec.tap" \
+			"spec: uapi/linux/mwan.h matches Documentation/netlink/specs/mwan.yaml" \
+			python3 selftests/spec_check.py
+	else
+		"$tap" skip "$results/spec.tap" "spec" "selftests/spec_check.py not written yet"
+	fi
+fi
+
+if want dkms; then
+	stage dkms
+	# Each kernel has its own DKMS tree: build them side by side.
+	for kver in $kernels; do
+		"$tap" one "$results/dkms-$kver.tap" "dkms: dkms build for $kver" \
+			scripts/dkms.sh build "$kver" > /dev/null &
+	done
+	wait
+	cat "$results"/dkms-*.tap
+fi
+
+# Each kernel boots once and runs every selftest; the kernel staying
+# clean (no oops, WARN, splat or taint beyond O/E) is one more test.
+vm()
+{
+	local kver=$1 raw=$results/vm-$kver.out log=$results/vm-$kver.log rc=0 problem
+
+	selftests/vm/run -k "$kver" -- selftests/run_tests.sh > "$raw" 2> "$log" || rc=$?
+	"$tap" run "$results/vm-$kver.tap" cat "$raw" > /dev/null
+	problem=$(grep -E '^selftests/vm/run: (kernel|guest|qemu|build|cannot)' "$log" | head -n 1)
+	if [ -z "$problem" ] && [ "$rc" -ne 0 ] && ! grep -qE '^not ok' "$results/vm-$kver.tap"; then
+		problem="selftests/vm/run exited with status $rc"
+	fi
+	{
+		echo "1..1"
+		if [ -n "$problem" ]; then
+			tail -n 40 "$log" | sed 's/^/# /'
+			echo "not ok 1 - vm $kver: $problem"
+		else
+			echo "ok 1 - vm $kver: booted, ran the selftests, kernel clean"
+		fi
+	} > "$results/vm-$kver-kernel.tap"
+	cat "$results/vm-$kver.tap" "$results/vm-$kver-kernel.tap"
+}
+
+if want vm; then
+	stage vm
+	# Build once for all kernels first, so the parallel runs only read it.
+	make --no-print-directory modules tools selftests > "$results/vm-build.log" 2>&1
+	for kver in $kernels; do
+		vm "$kver" &
+	done
+	wait
+fi
+
+stage "done in $((SECONDS - start)) s"
+"$tap" summary "$results"

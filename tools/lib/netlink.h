@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Generic netlink for the mwan tools, over libmnl: open a socket, resolve
+ * the "mwan" family and its "events" group, run a request to its ack or a
+ * dump to its end. Failures are reported on stderr as one "Error: " line,
+ * with the kernel's extended ack when it gave one.
+ */
+#ifndef MWAN_TOOLS_NETLINK_H
+#define MWAN_TOOLS_NETLINK_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+/* Room for the largest message a dump packs (32 KiB, as iproute2 reads). */
+#define MWAN_NL_RECV_SIZE 32768
+
+struct mwan_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	uint32_t events_group;
+};
+
+/* Names an attribute of a request, for "(attribute NAME)" in errors. */
+typedef const char *(*attr_name_t)(unsigned int type);
+
+int mwan_nl_open(struct mwan_nl *nl);
+void mwan_nl_close(struct mwan_nl *nl);
+
+/* Starts a request for cmd in buf (MNL_SOCKET_BUFFER_SIZE bytes). */
+struct nlmsghdr *mwan_nl_msg(struct mwan_nl *nl, void *buf, uint8_t cmd,
+			     uint16_t flags);
+
+/*
+ * Sends a request and calls cb for each reply until the ack (or, for
+ * NLM_F_DUMP, the end of the dump). Returns 0, -1 after printing the error,
+ * or -EINTR without printing when the dump was interrupted by a change
+ * and must be run again.
+ */
+int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
+		 void *data, attr_name_t names);
+
+int mwan_nl_join_events(struct mwan_nl *nl);
+
+#endif

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0
+# The tools/lib sources that need no libmnl (parsing, text and JSON output),
+# for host unit tests and fuzzers: $(TOOLS_PURE_SRCS) are absolute paths.
+TOOLS_LIB_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
+	batch.c \
+	json_print.c \
+	uplink_parse.c \
+	uplink_print.c \
+	utils.c)

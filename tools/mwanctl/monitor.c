@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mwanctl monitor: one line per event of the "events" group, flushed at
+ * once because scripts and tests read it through pipes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "json_print.h"
+#include "mwanctl.h"
+#include "uplink_nl.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "Usage: mwanctl monitor\n"
+		    "       mwanctl monitor help\n");
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mwan_nl *nl = data;
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct uplink u;
+
+	if (nlh->nlmsg_type != nl->family ||
+	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return MNL_CB_OK;
+	switch (genl->cmd) {
+	case MWAN_CMD_UPLINK_NEW:
+	case MWAN_CMD_UPLINK_SET:
+	case MWAN_CMD_UPLINK_DEL:
+		/* One bad message is not worth ending the monitor for. */
+		if (uplink_from_msg(nlh, &u))
+			fprintf(stderr, "Warning: malformed uplink event skipped\n");
+		else
+			uplink_print_event(&u, genl->cmd);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* Signals stay blocked except inside ppoll(), so none is missed between checks. */
+static int watch(struct mwan_nl *nl)
+{
+	static char buf[MWAN_NL_RECV_SIZE];
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+	sigset_t block, orig;
+	ssize_t len;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigdelset(&orig, SIGINT);
+	sigdelset(&orig, SIGTERM);
+
+	for (;;) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+			if (errno == EINTR)
+				return 0;
+			pr_err("cannot wait for events: %s", strerror(errno));
+			return 1;
+		}
+		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (len < 0 && errno == ENOBUFS) {
+			fprintf(stderr, "Warning: events were lost (receive buffer overrun)\n");
+			continue;
+		}
+		if (len < 0) {
+			pr_err("cannot read events: %s", strerror(errno));
+			return 1;
+		}
+		if (mnl_cb_run(buf, len, 0, 0, event_cb, nl) < 0) {
+			pr_err("bad event message: %s", strerror(errno));
+			return 1;
+		}
+	}
+}
+
+int monitor_main(int argc, char **argv)
+{
+	struct mwan_nl *nl;
+
+	if (argc > 0 && matches(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 0) {
+		pr_err("unknown keyword \"%s\", try \"mwanctl monitor help\"", argv[0]);
+		return 1;
+	}
+	nl = mwanctl_nl();
+	if (!nl || mwan_nl_join_events(nl))
+		return 1;
+	json_print_init(stdout, json, false);
+	return watch(nl);
+}

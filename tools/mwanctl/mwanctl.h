@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mwanctl: one <object>_main() per object file. Each returns 0, or 1 after
+ * printing its one "Error: " line.
+ */
+#ifndef MWANCTL_H
+#define MWANCTL_H
+
+#include <stdbool.h>
+
+#include "netlink.h"
+
+extern bool json;
+extern bool pretty;
+extern int show_stats;
+
+/* The socket, opened on first use and kept for the rest of a -batch; NULL after an error. */
+struct mwan_nl *mwanctl_nl(void);
+
+int uplink_main(int argc, char **argv);
+int monitor_main(int argc, char **argv);
+
+#endif

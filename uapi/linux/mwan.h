@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * mwan: per-flow multi-WAN selection, NPTv6 and 1:1 NAT per uplink.
+ *
+ * Generic netlink family "mwan", version 1. Documentation/netlink/specs/mwan.yaml
+ * describes the same ABI; selftests/spec_check.py fails when the two disagree.
+ *
+ * Every command takes the attribute set of its object at the top level of
+ * the message (per-operation policies). New commands and attributes are only
+ * ever appended; nothing is renumbered.
+ *
+ * Changes need CAP_NET_ADMIN over the network namespace's user namespace.
+ * GET and dumps are open to any process in the namespace, as for
+ * "ip route show".
+ *
+ * Every create, change and delete is announced on the multicast group
+ * MWAN_MCGRP_EVENTS with the command that caused it (..._NEW, ..._SET,
+ * ..._DEL) and the object's full attributes as a GET would return them.
+ */
+#ifndef _UAPI_LINUX_MWAN_H
+#define _UAPI_LINUX_MWAN_H
+
+#define MWAN_GENL_NAME		"mwan"
+#define MWAN_GENL_VERSION	1
+#define MWAN_MCGRP_EVENTS	"events"
+
+#define MWAN_NAME_MAXLEN	16	/* IFNAMSIZ, with the NUL */
+#define MWAN_WEIGHT_MIN		1
+#define MWAN_WEIGHT_MAX		1000
+#define MWAN_METRIC_MIN		1
+#define MWAN_METRIC_MAX		255
+#define MWAN_TRACK_MAX		8	/* probe targets per uplink */
+
+enum mwan_cmd {
+	MWAN_CMD_UNSPEC,
+	MWAN_CMD_UPLINK_GET,	/* doit with NAME, or dump */
+	MWAN_CMD_UPLINK_NEW,
+	MWAN_CMD_UPLINK_SET,
+	MWAN_CMD_UPLINK_DEL,
+	__MWAN_CMD_MAX,
+};
+#define MWAN_CMD_MAX (__MWAN_CMD_MAX - 1)
+
+/* Administrative state: who decides whether the uplink carries traffic. */
+enum mwan_admin {
+	MWAN_ADMIN_AUTO,	/* mwan-healthd's verdict (up until it says otherwise) */
+	MWAN_ADMIN_UP,		/* forced up, whatever the probes say */
+	MWAN_ADMIN_DOWN,	/* forced down */
+	__MWAN_ADMIN_MAX,
+};
+#define MWAN_ADMIN_MAX (__MWAN_ADMIN_MAX - 1)
+
+/* Operational state: whether new flows may use the uplink now. */
+enum mwan_state {
+	MWAN_STATE_DOWN,
+	MWAN_STATE_UP,
+	__MWAN_STATE_MAX,
+};
+#define MWAN_STATE_MAX (__MWAN_STATE_MAX - 1)
+
+/* Why an uplink is down; MWAN_REASON_NONE while it is up. */
+enum mwan_reason {
+	MWAN_REASON_NONE,
+	MWAN_REASON_ADMIN,	/* admin state down */
+	MWAN_REASON_NODEV,	/* its device does not exist (any more) */
+	MWAN_REASON_LINK,	/* device administratively down or no carrier */
+	MWAN_REASON_HEALTH,	/* mwan-healthd reported it down */
+	__MWAN_REASON_MAX,
+};
+#define MWAN_REASON_MAX (__MWAN_REASON_MAX - 1)
+
+/* mwan-healthd's verdict, written with MWAN_CMD_UPLINK_SET. */
+enum mwan_health {
+	MWAN_HEALTH_UNKNOWN,	/* not probed (yet): counts as up */
+	MWAN_HEALTH_UP,
+	MWAN_HEALTH_DOWN,
+	MWAN_HEALTH_DEGRADED,	/* over a latency or loss threshold */
+	__MWAN_HEALTH_MAX,
+};
+#define MWAN_HEALTH_MAX (__MWAN_HEALTH_MAX - 1)
+
+enum mwan_uplink_attr {
+	MWAN_UPLINK_A_UNSPEC,
+	MWAN_UPLINK_A_PAD,
+	MWAN_UPLINK_A_NAME,		/* string, 1..15 bytes: the key */
+	MWAN_UPLINK_A_IFNAME,		/* string: device name (in: required on NEW) */
+	MWAN_UPLINK_A_IFINDEX,		/* u32, out: 0 while the device is gone */
+	MWAN_UPLINK_A_GATEWAY4,		/* binary, 4 bytes: IPv4 next hop */
+	MWAN_UPLINK_A_GATEWAY6,		/* binary, 16 bytes: IPv6 next hop */
+	MWAN_UPLINK_A_TABLE,		/* u32: routing table; default 1000 + mark index */
+	MWAN_UPLINK_A_MARK,		/* u32, out: packet mark, within MARK_MASK */
+	MWAN_UPLINK_A_MARK_MASK,	/* u32, out: the module's mark mask */
+	MWAN_UPLINK_A_WEIGHT,		/* u32, MWAN_WEIGHT_MIN..MAX, default 1 */
+	MWAN_UPLINK_A_METRIC,		/* u32, MWAN_METRIC_MIN..MAX, default 1 */
+	MWAN_UPLINK_A_ADMIN,		/* u8, enum mwan_admin, default AUTO */
+	MWAN_UPLINK_A_STATE,		/* u8, out: enum mwan_state */
+	MWAN_UPLINK_A_REASON,		/* u8, out: enum mwan_reason */
+	MWAN_UPLINK_A_SINCE_MS,		/* u64, out: ms since STATE last changed */
+	MWAN_UPLINK_A_TRACK,		/* nest: MWAN_TRACK_A_ADDR, 0..MWAN_TRACK_MAX */
+	MWAN_UPLINK_A_INTERVAL_MS,	/* u32, 10..60000: probe interval */
+	MWAN_UPLINK_A_TIMEOUT_MS,	/* u32, 10..60000: probe reply timeout */
+	MWAN_UPLINK_A_DOWN,		/* u32, 1..100: failures before down */
+	MWAN_UPLINK_A_UP,		/* u32, 1..100: successes before up */
+	MWAN_UPLINK_A_RELIABILITY,	/* u32, 1..MWAN_TRACK_MAX: targets that must answer */
+	MWAN_UPLINK_A_HEALTH,		/* u8, enum mwan_health: written by mwan-healthd */
+	MWAN_UPLINK_A_RTT_US,		/* u32: measured round-trip time */
+	MWAN_UPLINK_A_LOSS_PCT,		/* u8, 0..100: measured loss */
+	MWAN_UPLINK_A_STATS,		/* nest, out: MWAN_STATS_A_* */
+	__MWAN_UPLINK_A_MAX,
+};
+#define MWAN_UPLINK_A_MAX (__MWAN_UPLINK_A_MAX - 1)
+
+enum mwan_track_attr {
+	MWAN_TRACK_A_UNSPEC,
+	MWAN_TRACK_A_ADDR,		/* binary, 4 or 16 bytes; repeated */
+	__MWAN_TRACK_A_MAX,
+};
+#define MWAN_TRACK_A_MAX (__MWAN_TRACK_A_MAX - 1)
+
+enum mwan_stats_attr {
+	MWAN_STATS_A_UNSPEC,
+	MWAN_STATS_A_PAD,
+	MWAN_STATS_A_PACKETS,		/* u64 */
+	MWAN_STATS_A_BYTES,		/* u64 */
+	MWAN_STATS_A_FLOWS,		/* u64: flows given this uplink */
+	__MWAN_STATS_A_MAX,
+};
+#define MWAN_STATS_A_MAX (__MWAN_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_MWAN_H */
