@@ -3,6 +3,8 @@
  * mwan.ko: module parameters, per network namespace state, and bringing the
  * parts up and down in order.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include "mwan.h"
 #include "uplink.h"
 #include "lib/mark.h"
@@ -84,7 +86,6 @@ err_notifier:
 	mwan_uplink_notifier_uninit();
 err_pernet:
 	unregister_pernet_subsys(&mwan_net_ops);
-	rcu_barrier();
 err_debugfs:
 	mwan_debugfs_uninit();
 	return ret;

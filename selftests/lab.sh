@@ -177,7 +177,7 @@ _lab_router()
 # N NAT: carrier N; NAT empty = route, do not masquerade.
 _lab_carrier()
 {
-	local i=$1 nat= ns=$LAB_I1 up4=192.0.2 up6=2001:db8:f1
+	local i=$1 nat='' ns=$LAB_I1 up4=192.0.2 up6=2001:db8:f1
 
 	[ "$i" = 2 ] && ns=$LAB_I2 up4=198.51.100 up6=2001:db8:f2
 	[ -n "$2" ] && nat='nft -f - <<-EOF
@@ -335,7 +335,7 @@ lab_up()
 		esac
 	done
 	_lab_modules veth nf_tables nf_conntrack nf_nat nft_chain_nat nft_masq nft_ct
-	defer lab_down
+	defer _lab_stop
 	LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lab.XXXXXX")
 	_lab_topology "$nat" "$naddr" || return 1
 	if [ -n "$server" ]; then
@@ -350,9 +350,10 @@ lab_up()
 	echo "# lab up in $LAB_UP_MS ms"
 }
 
-lab_down()
+# Stop the lab's processes (run at exit: lib.sh deletes the namespaces).
+_lab_stop()
 {
-	local pid ns
+	local pid
 
 	for pid in "${LAB_PIDS[@]}"; do
 		kill "$pid" 2> /dev/null || true
@@ -361,6 +362,17 @@ lab_down()
 		wait "$pid" 2> /dev/null || true
 	done
 	LAB_PIDS=()
+	if [ -n "$LAB_TMP" ]; then
+		rm -rf "$LAB_TMP"
+		LAB_TMP=
+	fi
+}
+
+lab_down()
+{
+	local pid
+
+	_lab_stop
 	# Anything still running in a namespace would keep it alive.
 	for pid in $(printf 'netns pids %s\n' "$LAB_C" "$LAB_R" "$LAB_I1" "$LAB_I2" "$LAB_S" |
 		     ip -force -batch - 2> /dev/null); do
@@ -368,10 +380,6 @@ lab_down()
 	done
 	printf 'netns del %s\n' "$LAB_C" "$LAB_R" "$LAB_I1" "$LAB_I2" "$LAB_S" |
 		ip -force -batch - 2> /dev/null || true
-	if [ -n "$LAB_TMP" ]; then
-		rm -rf "$LAB_TMP"
-		LAB_TMP=
-	fi
 }
 
 # The carrier's customer port silently drops everything, both ways,

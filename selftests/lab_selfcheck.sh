@@ -32,7 +32,7 @@ lab_steer off
 lab_steer wan1
 lab_cut wan1
 r ip link show wan1 | grep -q LOWER_UP || fail "wan1 lost carrier on lab_cut"
-out=$(lab_py "$LAB_C" flows -d "$LAB_SERVER4" -n 5 -c 5 -w 1) && fail "flows got through a cut: $out"
+out=$(lab_py "$LAB_C" flows -d "$LAB_SERVER4" -n 5 -c 5 -w 1000) && fail "flows got through a cut: $out"
 log "cut wan1: $out"
 check_eq "$(lab_field err_timeout "$out")" 5 "flows timed out on the cut uplink"
 out=$(lab_py "$LAB_C" uping -d "$LAB_SERVER6" -c 3 -i 50) && fail "UDP got through a cut: $out"

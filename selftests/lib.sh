@@ -110,6 +110,9 @@ __cleanup()
 	exit "$rc"
 }
 trap __cleanup EXIT
+# run_tests.sh's timeout sends TERM: clean up on the way out then too.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 check_eq()
 {

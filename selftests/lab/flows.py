@@ -6,7 +6,7 @@ saw, i.e. by the uplink they left through. Destinations and ports are used
 round-robin; -c flows are in flight at once.
 
 usage: flows.py -d ADDR[,ADDR|+COUNT] [ -p PORT[-PORT] ] [ -n FLOWS ] [ -c CONCURRENT ]
-                [ -u ] [ -b SRCADDR ] [ -w TIMEOUT_S ] [ -L ADDR=NAME ]... [ -v ]
+                [ -u ] [ -b SRCADDR ] [ -w TIMEOUT_MS ] [ -L ADDR=NAME ]... [ -v ]
 summary: flows proto=tcp n=N ok=N fail=N secs=S rate=FLOWS_PER_S [err_REASON=N]... NAME=N...
 exit status: 0 if every flow succeeded, 1 otherwise
 """
@@ -31,7 +31,7 @@ def main():
     bind = opts.get("-b", [None])[-1]
     verbose = "-v" in opts
     names = labnet.source_names(opts.get("-L"))
-    engine = labnet.Engine(labnet.opt_num(opts, "-w", 3.0))
+    engine = labnet.Engine(labnet.opt_num(opts, "-w", 3000) / 1000)
 
     counts, errors = {}, {}
     ok = started = 0

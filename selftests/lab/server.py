@@ -14,7 +14,6 @@ import errno
 import selectors
 import signal
 import socket
-import sys
 
 import labnet
 

@@ -293,7 +293,6 @@ static const struct {
 	{ UPLINK_ADD, "wan1 dev eth/1", "argument \"eth/1\" is wrong: device name must be 1-15 characters, without \"/\", \":\" or white space" },
 	{ UPLINK_ADD, "abcdefghijklmnop dev eth1", "argument \"abcdefghijklmnop\" is wrong: uplink name must be 1-15 characters, without \"/\", \":\" or white space" },
 	{ UPLINK_ADD, "\"\" dev eth1", "argument \"\" is wrong: uplink name must be 1-15 characters, without \"/\", \":\" or white space" },
-	{ UPLINK_SET, "wan1", "nothing to change: uplink set NAME needs at least one setting" },
 	{ UPLINK_SET, "wan1 state sideways", "argument \"sideways\" is wrong: state must be auto, up or down" },
 	{ UPLINK_SET, "wan1 state UP", "argument \"UP\" is wrong: state must be auto, up or down" },
 	{ UPLINK_SET, "wan1 state up state down", "duplicate \"state\": \"down\" is the second value" },
@@ -334,6 +333,8 @@ static void test_uplink_other(void)
 	   "uplink set: state with options of add");
 	ok(!parse(UPLINK_SET, "wan1 state up", &u) && u.admin == MWAN_ADMIN_UP,
 	   "uplink set: state up");
+	ok(!parse(UPLINK_SET, "wan1", &u) && u.present == UPLINK_F_NAME,
+	   "uplink set NAME alone: only the name (routing installed again)");
 	ok(!parse(UPLINK_DEL, "wan1", &u) && u.present == UPLINK_F_NAME &&
 	   !strcmp(u.name, "wan1"), "uplink del NAME");
 	ok(!parse(UPLINK_SHOW, "", &u) && !u.present, "uplink show: no name means all");

@@ -173,6 +173,18 @@ void print_u64(enum output_type t, const char *key, const char *fmt,
 	}
 }
 
+void print_bool(enum output_type t, const char *key, const char *fmt, bool value)
+{
+	if (json) {
+		if (t & PRINT_JSON) {
+			json_key(key);
+			fputs(value ? "true" : "false", print_output());
+		}
+	} else if ((t & PRINT_FP) && fmt) {
+		fprintf(print_output(), fmt, value ? "true" : "false");
+	}
+}
+
 void print_text(const char *fmt, ...)
 {
 	va_list ap;

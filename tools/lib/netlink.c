@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <linux/genetlink.h>
@@ -322,4 +323,50 @@ int mwan_nl_join_events(struct mwan_nl *nl)
 		return -1;
 	}
 	return 0;
+}
+
+int mwan_attr_get_str(const struct nlattr *attr, char *dst, size_t size)
+{
+	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+	    strlen(mnl_attr_get_str(attr)) >= size)
+		return -1;
+	strcpy(dst, mnl_attr_get_str(attr));
+	return 0;
+}
+
+#define FETCH_TRIES 5
+
+static int collect_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mwan_list *l = data;
+	size_t size;
+	void *v;
+
+	if (l->n == l->size) {
+		size = l->size * 2 + 8;
+		v = realloc(l->v, size * l->elem_size);
+		if (!v)
+			return MNL_CB_ERROR;
+		l->v = v;
+		l->size = size;
+	}
+	if (l->from_msg(nlh, (char *)l->v + l->n * l->elem_size))
+		return MNL_CB_ERROR;
+	l->n++;
+	return MNL_CB_OK;
+}
+
+int mwan_nl_fetch(struct mwan_nl *nl, mwan_req_t build, const void *req,
+		  struct mwan_list *l, attr_name_t names, const char *what)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int tries = 0, ret;
+
+	do {
+		l->n = 0;
+		ret = mwan_nl_talk(nl, build(nl, buf, req), collect_cb, l, names);
+	} while (ret == -EINTR && ++tries < FETCH_TRIES);
+	if (ret == -EINTR)
+		pr_err("the %s kept changing during %d dumps, try again", what, FETCH_TRIES);
+	return ret ? -1 : 0;
 }

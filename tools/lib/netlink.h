@@ -43,4 +43,26 @@ int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 
 int mwan_nl_join_events(struct mwan_nl *nl);
 
+/* Copies a NUL-terminated string attribute of at most size - 1 characters; -1 if it is not one. */
+int mwan_attr_get_str(const struct nlattr *attr, char *dst, size_t size);
+
+/* Objects of one kind, elem_size bytes each, that from_msg fills from a reply. */
+struct mwan_list {
+	void *v;
+	size_t n, size;
+	size_t elem_size;
+	int (*from_msg)(const struct nlmsghdr *nlh, void *obj);
+};
+
+/* Makes the request in buf: a GET of the object req names, or a dump. */
+typedef struct nlmsghdr *(*mwan_req_t)(struct mwan_nl *nl, void *buf, const void *req);
+
+/*
+ * Collects the objects of the replies to the request build() makes, again
+ * (a few times) while changes interrupt the dump. Returns 0, or -1 after
+ * printing the error; what names the objects in it ("uplinks").
+ */
+int mwan_nl_fetch(struct mwan_nl *nl, mwan_req_t build, const void *req,
+		  struct mwan_list *l, attr_name_t names, const char *what);
+
 #endif

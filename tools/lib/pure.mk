@@ -5,6 +5,10 @@ TOOLS_LIB_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	batch.c \
 	json_print.c \
+	policy_parse.c \
+	policy_print.c \
+	rule_parse.c \
+	rule_print.c \
 	uplink_parse.c \
 	uplink_print.c \
 	utils.c)

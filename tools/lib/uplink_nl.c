@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/genetlink.h>
 
+#include "netlink.h"
 #include "uplink_nl.h"
 
 static void put_u32(struct nlmsghdr *nlh, const struct uplink *u, uint32_t flag,
@@ -49,15 +50,6 @@ void uplink_put(struct nlmsghdr *nlh, const struct uplink *u)
 	put_u32(nlh, u, UPLINK_F_DOWN, MWAN_UPLINK_A_DOWN, u->down);
 	put_u32(nlh, u, UPLINK_F_UP, MWAN_UPLINK_A_UP, u->up);
 	put_u32(nlh, u, UPLINK_F_RELIABILITY, MWAN_UPLINK_A_RELIABILITY, u->reliability);
-}
-
-static int get_string(const struct nlattr *attr, char *dst, size_t size)
-{
-	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
-	    strlen(mnl_attr_get_str(attr)) >= size)
-		return -1;
-	strcpy(dst, mnl_attr_get_str(attr));
-	return 0;
 }
 
 static int get_track(const struct nlattr *nest, struct uplink *u)
@@ -163,10 +155,10 @@ static int get_attr(const struct nlattr *attr, struct uplink *u)
 	switch (type) {
 	case MWAN_UPLINK_A_NAME:
 		u->present |= UPLINK_F_NAME;
-		return get_string(attr, u->name, sizeof(u->name));
+		return mwan_attr_get_str(attr, u->name, sizeof(u->name));
 	case MWAN_UPLINK_A_IFNAME:
 		u->present |= UPLINK_F_DEV;
-		return get_string(attr, u->dev, sizeof(u->dev));
+		return mwan_attr_get_str(attr, u->dev, sizeof(u->dev));
 	case MWAN_UPLINK_A_GATEWAY4:
 		if (mnl_attr_get_payload_len(attr) != sizeof(u->gw4))
 			return -1;

@@ -142,8 +142,6 @@ static int check_settings(enum uplink_cmd cmd, struct uplink *u)
 {
 	if (cmd == UPLINK_ADD && !(u->present & UPLINK_F_DEV))
 		return parse_fail("\"dev\" is required: uplink add NAME dev IFNAME ...");
-	if (cmd == UPLINK_SET && !(u->present & ~UPLINK_F_NAME))
-		return parse_fail("nothing to change: uplink set NAME needs at least one setting");
 	if ((u->present & UPLINK_F_TRACK) && (u->present & UPLINK_F_RELIABILITY) &&
 	    u->reliability > u->ntrack)
 		return parse_fail("reliability %u is more than the %u track address%s given",

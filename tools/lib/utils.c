@@ -146,6 +146,67 @@ const char *format_addr(const struct inet_addr *addr, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether any bit of a beyond its first len bits is set. */
+static bool host_bits(const struct inet_addr *a, unsigned int len)
+{
+	const uint8_t *b = (const uint8_t *)&a->v4;
+	unsigned int bytes = a->family == AF_INET ? 4 : 16, i;
+
+	for (i = len / 8; i < bytes; i++) {
+		uint8_t mask = i == len / 8 ? 0xff >> (len % 8) : 0xff;
+
+		if (b[i] & mask)
+			return true;
+	}
+	return false;
+}
+
+int get_prefix(struct inet_prefix *p, const char *arg, const char *what)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	struct inet_prefix r = {};
+	uint32_t max, plen;
+
+	if (len >= sizeof(addr))
+		goto bad;
+	memcpy(addr, arg, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, &r.addr.v4) == 1)
+		r.addr.family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, &r.addr.v6) == 1)
+		r.addr.family = AF_INET6;
+	else
+		goto bad;
+	max = r.addr.family == AF_INET ? 32 : 128;
+	plen = max;
+	if (slash && (get_u32(&plen, slash + 1) || plen > max))
+		return parse_fail("argument \"%s\" is wrong: %s prefix length must be 0-%u",
+				  arg, r.addr.family == AF_INET ? "IPv4" : "IPv6", max);
+	r.len = plen;
+	if (host_bits(&r.addr, r.len))
+		return invarg(arg, "prefix has host bits set");
+	*p = r;
+	return 0;
+bad:
+	return parse_fail("argument \"%s\" is wrong: %s must be an IPv4 or IPv6 prefix, ADDR or ADDR/LEN",
+			  arg, what);
+}
+
+bool inet_prefix_equal(const struct inet_prefix *a, const struct inet_prefix *b)
+{
+	return a->len == b->len && inet_addr_equal(&a->addr, &b->addr);
+}
+
+const char *format_prefix(const struct inet_prefix *p, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s/%u", format_addr(&p->addr, addr, sizeof(addr)), p->len);
+	return buf;
+}
+
 int get_addr_list(struct inet_addr *addrs, unsigned int *n, unsigned int max,
 		  const char *arg, const char *what)
 {

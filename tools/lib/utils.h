@@ -54,6 +54,18 @@ int get_addr(struct inet_addr *addr, const char *arg, const char *what);
 bool inet_addr_equal(const struct inet_addr *a, const struct inet_addr *b);
 const char *format_addr(const struct inet_addr *addr, char *buf, size_t len);
 
+/* ADDR or ADDR/LEN, any address, without host bits beyond LEN. */
+struct inet_prefix {
+	struct inet_addr addr;
+	uint8_t len;
+};
+
+int get_prefix(struct inet_prefix *p, const char *arg, const char *what);
+bool inet_prefix_equal(const struct inet_prefix *a, const struct inet_prefix *b);
+/* "ADDR/LEN"; buf should hold PREFIX_STRLEN bytes. */
+#define PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
+const char *format_prefix(const struct inet_prefix *p, char *buf, size_t len);
+
 /* A comma-separated list of at most max addresses, without duplicates. */
 int get_addr_list(struct inet_addr *addrs, unsigned int *n, unsigned int max,
 		  const char *arg, const char *what);

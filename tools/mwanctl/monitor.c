@@ -13,6 +13,8 @@
 
 #include "json_print.h"
 #include "mwanctl.h"
+#include "policy_nl.h"
+#include "rule_nl.h"
 #include "uplink_nl.h"
 
 static void usage(FILE *fp)
@@ -26,6 +28,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct mwan_nl *nl = data;
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	struct uplink u;
+	struct policy p;
+	struct rule r;
 
 	if (nlh->nlmsg_type != nl->family ||
 	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
@@ -39,6 +43,21 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			fprintf(stderr, "Warning: malformed uplink event skipped\n");
 		else
 			uplink_print_event(&u, genl->cmd);
+		break;
+	case MWAN_CMD_POLICY_NEW:
+	case MWAN_CMD_POLICY_SET:
+	case MWAN_CMD_POLICY_DEL:
+		if (policy_from_msg(nlh, &p))
+			fprintf(stderr, "Warning: malformed policy event skipped\n");
+		else
+			policy_print_event(&p, genl->cmd);
+		break;
+	case MWAN_CMD_RULE_NEW:
+	case MWAN_CMD_RULE_DEL:
+		if (rule_from_msg(nlh, &r))
+			fprintf(stderr, "Warning: malformed rule event skipped\n");
+		else
+			rule_print_event(&r, genl->cmd);
 		break;
 	}
 	return MNL_CB_OK;

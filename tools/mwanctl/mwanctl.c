@@ -24,7 +24,9 @@ static const struct object {
 	int (*main)(int argc, char **argv);
 	const char *description;
 } objects[] = {
-	{ "uplink", uplink_main, "the uplinks and their probe settings" },
+	{ "uplink", uplink_main, "the uplinks, their probe settings and their routing" },
+	{ "policy", policy_main, "how new connections are spread over uplinks" },
+	{ "rule", rule_main, "which connections follow which policy" },
 	{ "monitor", monitor_main, "print changes as they happen" },
 };
 
@@ -51,6 +53,17 @@ struct mwan_nl *mwanctl_nl(void)
 	if (!nl.sock && mwan_nl_open(&nl))
 		return NULL;
 	return &nl;
+}
+
+struct route_nl *mwanctl_rt(void)
+{
+	static struct route_nl rt;
+
+	if (!rt.sock && route_nl_open(&rt)) {
+		pr_err("cannot open a routing netlink socket: %s", strerror(errno));
+		return NULL;
+	}
+	return &rt;
 }
 
 static int do_cmd(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "netlink.h"
+#include "route.h"
 
 extern bool json;
 extern bool pretty;
@@ -17,7 +18,12 @@ extern int show_stats;
 /* The socket, opened on first use and kept for the rest of a -batch; NULL after an error. */
 struct mwan_nl *mwanctl_nl(void);
 
+/* The rtnetlink socket for routing, opened on first use like mwanctl_nl(). */
+struct route_nl *mwanctl_rt(void);
+
 int uplink_main(int argc, char **argv);
+int policy_main(int argc, char **argv);
+int rule_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 
 #endif

@@ -30,6 +30,8 @@
 #define MWAN_METRIC_MIN		1
 #define MWAN_METRIC_MAX		255
 #define MWAN_TRACK_MAX		8	/* probe targets per uplink */
+#define MWAN_MEMBERS_MAX	32	/* members per policy */
+#define MWAN_STICKY_MAX		16777215 /* seconds */
 
 enum mwan_cmd {
 	MWAN_CMD_UNSPEC,
@@ -37,6 +39,13 @@ enum mwan_cmd {
 	MWAN_CMD_UPLINK_NEW,
 	MWAN_CMD_UPLINK_SET,
 	MWAN_CMD_UPLINK_DEL,
+	MWAN_CMD_POLICY_GET,	/* doit with NAME, or dump */
+	MWAN_CMD_POLICY_NEW,
+	MWAN_CMD_POLICY_SET,	/* replace members and last resort, atomically */
+	MWAN_CMD_POLICY_DEL,
+	MWAN_CMD_RULE_GET,	/* doit with PREF, or dump */
+	MWAN_CMD_RULE_NEW,
+	MWAN_CMD_RULE_DEL,
 	__MWAN_CMD_MAX,
 };
 #define MWAN_CMD_MAX (__MWAN_CMD_MAX - 1)
@@ -126,5 +135,67 @@ enum mwan_stats_attr {
 	__MWAN_STATS_A_MAX,
 };
 #define MWAN_STATS_A_MAX (__MWAN_STATS_A_MAX - 1)
+
+/* What a policy does with a new flow when none of its members is up. */
+enum mwan_last_resort {
+	MWAN_LAST_RESORT_UNREACHABLE,	/* drop, ICMP(v6) unreachable to the sender */
+	MWAN_LAST_RESORT_BLACKHOLE,	/* drop silently */
+	MWAN_LAST_RESORT_DEFAULT,	/* not balanced: the main routing table decides */
+	__MWAN_LAST_RESORT_MAX,
+};
+#define MWAN_LAST_RESORT_MAX (__MWAN_LAST_RESORT_MAX - 1)
+
+enum mwan_policy_attr {
+	MWAN_POLICY_A_UNSPEC,
+	MWAN_POLICY_A_PAD,
+	MWAN_POLICY_A_NAME,		/* string, 1..15 bytes: the key */
+	MWAN_POLICY_A_MEMBER,		/* nest MWAN_MEMBER_A_*, repeated, 1..MWAN_MEMBERS_MAX */
+	MWAN_POLICY_A_LAST_RESORT,	/* u8, enum mwan_last_resort, default UNREACHABLE */
+	__MWAN_POLICY_A_MAX,
+};
+#define MWAN_POLICY_A_MAX (__MWAN_POLICY_A_MAX - 1)
+
+/*
+ * A policy member. WEIGHT and METRIC are optional on input (the uplink's own
+ * apply, and follow it when it changes); replies give the values in effect
+ * and set MWAN_MEMBER_A_OWN_WEIGHT / _OWN_METRIC when the member overrides.
+ */
+enum mwan_member_attr {
+	MWAN_MEMBER_A_UNSPEC,
+	MWAN_MEMBER_A_UPLINK,		/* string: uplink name; unique in the policy */
+	MWAN_MEMBER_A_WEIGHT,		/* u32, MWAN_WEIGHT_MIN..MAX */
+	MWAN_MEMBER_A_METRIC,		/* u32, MWAN_METRIC_MIN..MAX */
+	MWAN_MEMBER_A_OWN_WEIGHT,	/* flag, out */
+	MWAN_MEMBER_A_OWN_METRIC,	/* flag, out */
+	MWAN_MEMBER_A_STATE,		/* u8, out: the uplink's enum mwan_state */
+	__MWAN_MEMBER_A_MAX,
+};
+#define MWAN_MEMBER_A_MAX (__MWAN_MEMBER_A_MAX - 1)
+
+/*
+ * A classification rule: the lowest PREF whose every given match holds picks
+ * the policy of a new flow. Traffic matching no rule is not balanced.
+ */
+enum mwan_rule_attr {
+	MWAN_RULE_A_UNSPEC,
+	MWAN_RULE_A_PAD,
+	MWAN_RULE_A_PREF,		/* u32, 1..0xffffffff: the key; NEW without it appends */
+	MWAN_RULE_A_FAMILY,		/* u8, AF_INET or AF_INET6; absent: both */
+	MWAN_RULE_A_SRC,		/* binary, 4 or 16 bytes, no host bits */
+	MWAN_RULE_A_SRC_LEN,		/* u8: prefix length of SRC */
+	MWAN_RULE_A_DST,		/* binary, 4 or 16 bytes, no host bits */
+	MWAN_RULE_A_DST_LEN,		/* u8: prefix length of DST */
+	MWAN_RULE_A_PROTO,		/* u8, IPPROTO_*; absent: any */
+	MWAN_RULE_A_SPORT_MIN,		/* u16; with SPORT_MAX, needs a protocol with ports */
+	MWAN_RULE_A_SPORT_MAX,		/* u16, >= SPORT_MIN */
+	MWAN_RULE_A_DPORT_MIN,		/* u16 */
+	MWAN_RULE_A_DPORT_MAX,		/* u16, >= DPORT_MIN */
+	MWAN_RULE_A_IIFNAME,		/* string: input device name (matched while it exists) */
+	MWAN_RULE_A_STICKY,		/* u32, 1..MWAN_STICKY_MAX seconds */
+	MWAN_RULE_A_POLICY,		/* string: policy name (required on NEW) */
+	MWAN_RULE_A_STATS,		/* nest, out: MWAN_STATS_A_PACKETS (flows it classified) */
+	__MWAN_RULE_A_MAX,
+};
+#define MWAN_RULE_A_MAX (__MWAN_RULE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MWAN_H */
