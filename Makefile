@@ -25,7 +25,9 @@ help:
 	@echo '  selftests       the compiled selftest programs (build/selftests/)'
 	@echo '  unit            host unit tests (ASan/UBSan), TAP'
 	@echo '  fuzz            every fuzzer for FUZZ_SECONDS (default 20) each'
+	@echo '  demo            the multi-WAN lab in a VM: balancing, a cut uplink, failover time'
 	@echo '  check           deps, then every test; TAP in build/results/, summary last'
+	@echo '  bench           forwarding-rate benchmarks in a VM (Documentation/performance.md)'
 	@echo '  deps            install the Debian packages needed to build and test'
 	@echo '  install         module via DKMS (not with DESTDIR), tools and man pages to PREFIX (/usr/local)'
 	@echo '  dkms-install    add, build and install the module with DKMS'
@@ -61,6 +63,13 @@ fuzz:
 check:
 	@scripts/check.sh
 
+demo: deps
+	@selftests/vm/run -- scripts/demo.sh $(DEMO_ARGS)
+
+# Ratios measured side by side in one VM run; BENCH_ARGS e.g. "-r 10".
+bench: deps
+	@selftests/vm/run -t 3600 -- selftests/bench/fwd-rate.sh $(BENCH_ARGS)
+
 deps:
 	@scripts/deps.sh
 
@@ -78,5 +87,5 @@ dkms-uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all help modules tools selftests unit fuzz check deps install
+.PHONY: demo bench all help modules tools selftests unit fuzz check deps install
 .PHONY: dkms-install dkms-uninstall clean

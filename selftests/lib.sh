@@ -100,6 +100,8 @@ __cleanup()
 {
 	local rc=$? cmd netns
 
+	# Cleanup failures (a netns already gone) are not the test's.
+	trap - ERR
 	set +e
 	for cmd in "${__deferred[@]}"; do
 		eval "$cmd" > /dev/null 2>&1
