@@ -5,7 +5,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "flow.h"
 #include "mwan.h"
+#include "policy.h"
+#include "rule.h"
 #include "uplink.h"
 #include "lib/mark.h"
 
@@ -17,7 +20,7 @@
 unsigned int mwan_mark_mask __read_mostly = 0x00ff0000;
 module_param_named(mark_mask, mwan_mark_mask, uint, 0444);
 MODULE_PARM_DESC(mark_mask,
-		 "packet mark bits that carry the uplink (non-zero, contiguous; default 0x00ff0000)");
+		 "packet mark bits that carry the uplink (3 or more contiguous bits; default 0x00ff0000)");
 
 unsigned int mwan_net_id __read_mostly;
 
@@ -28,7 +31,11 @@ static int __net_init mwan_net_init(struct net *net)
 	mn->net = net;
 	mutex_init(&mn->lock);
 	INIT_LIST_HEAD(&mn->uplinks);
+	INIT_LIST_HEAD(&mn->policies);
+	INIT_LIST_HEAD(&mn->rules);
 	ida_init(&mn->marks);
+	xa_init(&mn->by_index);
+	mwan_flow_net_init(mn);
 	mn->generation = 1;
 	mwan_debugfs_net_init(mn);
 	return 0;
@@ -44,9 +51,13 @@ static void __net_exit mwan_net_exit(struct net *net)
 
 	mwan_debugfs_net_exit(mn);
 	mutex_lock(&mn->lock);
+	mwan_rule_flush(mn);
+	mwan_policy_flush(mn);
 	mwan_uplink_flush(mn);
 	mutex_unlock(&mn->lock);
+	mwan_flow_net_exit(mn);
 	ida_destroy(&mn->marks);
+	xa_destroy(&mn->by_index);
 }
 
 static struct pernet_operations mwan_net_ops = {
@@ -65,8 +76,9 @@ static int __init mwan_init(void)
 	int ret;
 
 	BUILD_BUG_ON(MWAN_NAME_MAXLEN != IFNAMSIZ);
-	if (!mwan_mark_mask_valid(mwan_mark_mask)) {
-		pr_err("mark_mask 0x%08x must be non-zero with contiguous bits\n",
+	if (!mwan_mark_mask_valid(mwan_mark_mask) ||
+	    !mwan_mark_index_max(mwan_mark_mask)) {
+		pr_err("mark_mask 0x%08x must have at least 3 contiguous bits\n",
 		       mwan_mark_mask);
 		return -EINVAL;
 	}
@@ -96,7 +108,7 @@ static void __exit mwan_exit(void)
 	mwan_netlink_uninit();
 	mwan_uplink_notifier_uninit();
 	unregister_pernet_subsys(&mwan_net_ops);
-	/* Uplinks are freed by RCU callbacks in this module's text. */
+	/* Objects are freed by RCU callbacks in this module's text. */
 	rcu_barrier();
 	mwan_debugfs_uninit();
 }

@@ -9,11 +9,18 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "compat.h"
+
 struct dentry;
 struct mwan_uplink;
+struct mwan_policy;
+struct mwan_rule;
+struct mwan_snap;
 
 struct mwan_net {
 	struct net *net;
@@ -23,9 +30,25 @@ struct mwan_net {
 	struct list_head uplinks;
 	/* Mark indexes in use (1..mwan_mark_index_max(mwan_mark_mask)). */
 	struct ida marks;
+	/* Mark index -> uplink: written under lock, read by the data path. */
+	struct xarray by_index;
+	/* Of struct mwan_policy, under lock. */
+	struct list_head policies;
+	/* Of struct mwan_rule in pref order, under lock. */
+	struct list_head rules;
+	unsigned int nrules;
+	/* The data path's view of the rules: replaced under lock, read under RCU. */
+	struct mwan_snap __rcu *snap;
+	/* The netfilter hooks are registered while the netns has uplinks. */
+	bool hooks;
+	/* Drops the conntrack entries of flows pinned to uplinks now down. */
+	struct work_struct ct_work;
 	/* Bumped under lock on every change that a dump can see; never 0. */
 	unsigned int generation;
 	struct dentry *debugfs;
+#if MWAN_ERRMSG_LEN
+	char errmsg[MWAN_ERRMSG_LEN];	/* see compat.h */
+#endif
 };
 
 extern unsigned int mwan_net_id;
@@ -44,9 +67,13 @@ static inline void mwan_net_changed(struct mwan_net *mn)
 
 int mwan_netlink_init(void);
 void mwan_netlink_uninit(void);
-/* Announces up on the events group; rtnl and mn->lock held. */
+/* Announce an object on the events group; mn->lock held. */
 void mwan_netlink_notify(struct mwan_net *mn, const struct mwan_uplink *up,
 			 u8 cmd);
+void mwan_netlink_notify_policy(struct mwan_net *mn,
+				const struct mwan_policy *pol, u8 cmd);
+void mwan_netlink_notify_rule(struct mwan_net *mn, const struct mwan_rule *rule,
+			      u8 cmd);
 
 void mwan_debugfs_init(void);
 void mwan_debugfs_uninit(void);

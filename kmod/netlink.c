@@ -12,7 +12,10 @@
  * Locking: requests that change anything take rtnl_lock (devices are looked
  * up by name) and then the per-netns lock; reads take only the latter.
  */
+#include "netlink.h"
+#include "flow.h"
 #include "mwan.h"
+#include "policy.h"
 #include "uplink.h"
 #include "lib/name.h"
 
@@ -21,39 +24,49 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
-enum {
-	MWAN_NL_GRP_EVENTS,
-};
-
-static struct genl_family mwan_family;
-
 /* Set under rtnl before the family goes away: no event may use it after. */
 static bool mwan_nl_closed;
 
-static int name_validate(const struct nlattr *attr,
-			 struct netlink_ext_ack *extack)
+/*
+ * Names are NLA_NUL_STRING in the policies (terminated, not too long) and
+ * their characters are checked here: a validation function in the policy of
+ * a string or integer attribute is misread by the policy dump of 6.1.
+ */
+int mwan_nl_name(const struct nlattr *attr, char *name, bool policy,
+		 struct netlink_ext_ack *extack)
 {
-	if (mwan_uplink_name_valid(nla_data(attr), nla_len(attr)))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "invalid uplink name: letters, digits, '_', '.' and '-', starting with a letter or digit");
-	return -EINVAL;
+	if (!mwan_uplink_name_valid(nla_data(attr), nla_len(attr))) {
+		if (policy)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "invalid policy name: letters, digits, '_', '.' and '-', starting with a letter or digit");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "invalid uplink name: letters, digits, '_', '.' and '-', starting with a letter or digit");
+		return -EINVAL;
+	}
+	nla_strscpy(name, attr, MWAN_NAME_MAXLEN);
+	return 0;
 }
 
-static int ifname_validate(const struct nlattr *attr,
-			   struct netlink_ext_ack *extack)
+int mwan_nl_ifname(const struct nlattr *attr, char *name,
+		   struct netlink_ext_ack *extack)
 {
-	if (mwan_ifname_valid(nla_data(attr), nla_len(attr)))
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "invalid device name");
-	return -EINVAL;
+	if (!mwan_ifname_valid(nla_data(attr), nla_len(attr))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid device name");
+		return -EINVAL;
+	}
+	nla_strscpy(name, attr, IFNAMSIZ);
+	return 0;
 }
 
-static int table_validate(const struct nlattr *attr,
-			  struct netlink_ext_ack *extack)
+static int check_table(const struct nlattr *attr,
+		       struct netlink_ext_ack *extack)
 {
-	u32 table = nla_get_u32(attr);
+	u32 table;
 
+	if (!attr)
+		return 0;
+	table = nla_get_u32(attr);
 	if (table != RT_TABLE_UNSPEC && table != RT_TABLE_DEFAULT &&
 	    table != RT_TABLE_MAIN && table != RT_TABLE_LOCAL)
 		return 0;
@@ -73,10 +86,6 @@ static int track_addr_validate(const struct nlattr *attr,
 	return -EINVAL;
 }
 
-#define NAME_POLICY \
-	NLA_POLICY_VALIDATE_FN(NLA_STRING, name_validate, MWAN_NAME_MAXLEN - 1)
-#define READ_ONLY(what) \
-	{ .type = NLA_REJECT, .reject_message = what " is read-only" }
 
 /*
  * Beyond the s16 bounds that NLA_POLICY_RANGE() can hold. Not const: 6.1's
@@ -103,13 +112,11 @@ static const struct nla_policy mwan_uplink_key_policy[MWAN_UPLINK_A_NAME + 1] = 
 static const struct nla_policy mwan_uplink_policy[MWAN_UPLINK_A_MAX + 1] = {
 	[MWAN_UPLINK_A_PAD] = READ_ONLY("padding"),
 	[MWAN_UPLINK_A_NAME] = NAME_POLICY,
-	[MWAN_UPLINK_A_IFNAME] = NLA_POLICY_VALIDATE_FN(NLA_STRING,
-							ifname_validate,
-							IFNAMSIZ - 1),
+	[MWAN_UPLINK_A_IFNAME] = IFNAME_POLICY,
 	[MWAN_UPLINK_A_IFINDEX] = READ_ONLY("ifindex"),
 	[MWAN_UPLINK_A_GATEWAY4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[MWAN_UPLINK_A_GATEWAY6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[MWAN_UPLINK_A_TABLE] = NLA_POLICY_VALIDATE_FN(NLA_U32, table_validate),
+	[MWAN_UPLINK_A_TABLE] = { .type = NLA_U32 },
 	[MWAN_UPLINK_A_MARK] = READ_ONLY("mark"),
 	[MWAN_UPLINK_A_MARK_MASK] = READ_ONLY("mark_mask"),
 	[MWAN_UPLINK_A_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, MWAN_WEIGHT_MIN,
@@ -262,8 +269,13 @@ static int fill_uplink(struct sk_buff *skb, const struct mwan_uplink *up,
 	return 0;
 }
 
-void mwan_netlink_notify(struct mwan_net *mn, const struct mwan_uplink *up,
-			 u8 cmd)
+/* Listeners see ENOBUFS on their socket and know to resync. */
+static void event_lost(struct mwan_net *mn)
+{
+	genl_set_err(&mwan_family, mn->net, 0, MWAN_NL_GRP_EVENTS, -ENOBUFS);
+}
+
+struct sk_buff *mwan_nl_event_new(struct mwan_net *mn, size_t size)
 {
 	struct sk_buff *skb;
 
@@ -271,17 +283,33 @@ void mwan_netlink_notify(struct mwan_net *mn, const struct mwan_uplink *up,
 	lockdep_assert_held(&mn->lock);
 	if (mwan_nl_closed ||
 	    !genl_has_listeners(&mwan_family, mn->net, MWAN_NL_GRP_EVENTS))
-		return;
-	skb = genlmsg_new(uplink_msg_size(), GFP_KERNEL);
-	if (!skb || fill_uplink(skb, up, 0, 0, 0, cmd, NULL)) {
+		return NULL;
+	skb = genlmsg_new(size, GFP_KERNEL);
+	if (!skb)
+		event_lost(mn);
+	return skb;
+}
+
+void mwan_nl_event_send(struct mwan_net *mn, struct sk_buff *skb, int err)
+{
+	if (err) {
 		nlmsg_free(skb);
-		/* Listeners see ENOBUFS on their socket and know to resync. */
-		genl_set_err(&mwan_family, mn->net, 0, MWAN_NL_GRP_EVENTS,
-			     -ENOBUFS);
+		event_lost(mn);
 		return;
 	}
 	genlmsg_multicast_netns(&mwan_family, mn->net, skb, 0,
 				MWAN_NL_GRP_EVENTS, GFP_KERNEL);
+}
+
+void mwan_netlink_notify(struct mwan_net *mn, const struct mwan_uplink *up,
+			 u8 cmd)
+{
+	struct sk_buff *skb;
+
+	skb = mwan_nl_event_new(mn, uplink_msg_size());
+	if (skb)
+		mwan_nl_event_send(mn, skb,
+				   fill_uplink(skb, up, 0, 0, 0, cmd, NULL));
 }
 
 static int parse_dev(struct net *net, const struct nlattr *attr,
@@ -289,9 +317,12 @@ static int parse_dev(struct net *net, const struct nlattr *attr,
 		     struct netlink_ext_ack *extack)
 {
 	struct net_device *dev;
+	int ret;
 
 	ASSERT_RTNL();
-	nla_strscpy(cfg->ifname, attr, sizeof(cfg->ifname));
+	ret = mwan_nl_ifname(attr, cfg->ifname, extack);
+	if (ret)
+		return ret;
 	dev = __dev_get_by_name(net, cfg->ifname);
 	if (!dev) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no such device");
@@ -380,6 +411,9 @@ static int parse_uplink(struct genl_info *info, struct mwan_uplink_cfg *cfg,
 	struct nlattr **tb = info->attrs;
 	int ret;
 
+	ret = check_table(tb[MWAN_UPLINK_A_TABLE], info->extack);
+	if (ret)
+		return ret;
 	if (tb[MWAN_UPLINK_A_IFNAME]) {
 		ret = parse_dev(genl_info_net(info), tb[MWAN_UPLINK_A_IFNAME],
 				cfg, ifindex, info->extack);
@@ -408,18 +442,7 @@ static int parse_uplink(struct genl_info *info, struct mwan_uplink_cfg *cfg,
 	return check_reliability(tb, &cfg->probe, info->extack);
 }
 
-/* True, with msg in the extack, if the request lacks attribute type. */
-#define ATTR_MISSING(info, type, msg) ({				\
-	bool __missing = !(info)->attrs[type];				\
-									\
-	if (__missing) {						\
-		NL_SET_ERR_MSG((info)->extack, msg);			\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
-	}								\
-	__missing;							\
-})
-
-/* Looks the uplink up by the request's NAME; mn->lock held. */
+/* The uplink named by the request, or an ERR_PTR; mn->lock held. */
 static struct mwan_uplink *find_uplink(struct mwan_net *mn,
 				       struct genl_info *info)
 {
@@ -427,10 +450,13 @@ static struct mwan_uplink *find_uplink(struct mwan_net *mn,
 	char name[MWAN_NAME_MAXLEN];
 	struct mwan_uplink *up;
 
-	nla_strscpy(name, attr, sizeof(name));
+	if (mwan_nl_name(attr, name, false, info->extack))
+		return ERR_PTR(-EINVAL);
 	up = mwan_uplink_find(mn, name);
-	if (!up)
+	if (!up) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such uplink");
+		return ERR_PTR(-ENOENT);
+	}
 	return up;
 }
 
@@ -448,8 +474,9 @@ static int mwan_nl_uplink_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&mn->lock);
 	up = find_uplink(mn, info);
-	ret = up ? fill_uplink(msg, up, info->snd_portid, info->snd_seq, 0,
-			       MWAN_CMD_UPLINK_GET, NULL) : -ENOENT;
+	ret = IS_ERR(up) ? PTR_ERR(up) :
+			   fill_uplink(msg, up, info->snd_portid, info->snd_seq,
+				       0, MWAN_CMD_UPLINK_GET, NULL);
 	mutex_unlock(&mn->lock);
 	if (ret) {
 		nlmsg_free(msg);
@@ -493,7 +520,9 @@ static int mwan_nl_uplink_new(struct sk_buff *skb, struct genl_info *info)
 	if (ATTR_MISSING(info, MWAN_UPLINK_A_NAME, "uplink name required") ||
 	    ATTR_MISSING(info, MWAN_UPLINK_A_IFNAME, "device required"))
 		return -EINVAL;
-	nla_strscpy(name, attr, sizeof(name));
+	ret = mwan_nl_name(attr, name, false, info->extack);
+	if (ret)
+		return ret;
 	rtnl_lock();
 	mutex_lock(&mn->lock);
 	if (mwan_uplink_find(mn, name)) {
@@ -536,8 +565,8 @@ static int mwan_nl_uplink_set(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	mutex_lock(&mn->lock);
 	up = find_uplink(mn, info);
-	if (!up) {
-		ret = -ENOENT;
+	if (IS_ERR(up)) {
+		ret = PTR_ERR(up);
 		goto out;
 	}
 	cfg = up->cfg;
@@ -550,12 +579,15 @@ static int mwan_nl_uplink_set(struct sk_buff *skb, struct genl_info *info)
 out:
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
+	/* Flows pinned to an uplink this took down are gone on return. */
+	mwan_flow_sync(mn);
 	return ret;
 }
 
 static int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mwan_net *mn = mwan_net(genl_info_net(info));
+	struct mwan_policy *pol;
 	struct mwan_uplink *up;
 	int ret = 0;
 
@@ -564,15 +596,24 @@ static int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	mutex_lock(&mn->lock);
 	up = find_uplink(mn, info);
-	if (up) {
-		/* Listeners get the uplink as it was last. */
-		mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_DEL);
-		mwan_uplink_del(mn, up);
-	} else {
-		ret = -ENOENT;
+	if (IS_ERR(up)) {
+		ret = PTR_ERR(up);
+		goto out;
 	}
+	pol = mwan_policy_using(mn, up);
+	if (pol) {
+		mwan_err_fmt(mn, info->extack, info->attrs[MWAN_UPLINK_A_NAME],
+			     "uplink in use by policy %s", pol->name);
+		ret = -EBUSY;
+		goto out;
+	}
+	/* Listeners get the uplink as it was last. */
+	mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_DEL);
+	mwan_uplink_del(mn, up);
+out:
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
+	mwan_flow_sync(mn);
 	return ret;
 }
 
@@ -605,13 +646,62 @@ static const struct genl_ops mwan_nl_ops[] = {
 		.maxattr = ARRAY_SIZE(mwan_uplink_key_policy) - 1,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = MWAN_CMD_POLICY_GET,
+		.doit = mwan_nl_policy_get,
+		.dumpit = mwan_nl_policy_dump,
+		.policy = mwan_policy_key_policy,
+		.maxattr = MWAN_POLICY_A_NAME,
+	},
+	{
+		.cmd = MWAN_CMD_POLICY_NEW,
+		.doit = mwan_nl_policy_new,
+		.policy = mwan_policy_policy,
+		.maxattr = MWAN_POLICY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_POLICY_SET,
+		.doit = mwan_nl_policy_set,
+		.policy = mwan_policy_policy,
+		.maxattr = MWAN_POLICY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_POLICY_DEL,
+		.doit = mwan_nl_policy_del,
+		.policy = mwan_policy_key_policy,
+		.maxattr = MWAN_POLICY_A_NAME,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_RULE_GET,
+		.doit = mwan_nl_rule_get,
+		.dumpit = mwan_nl_rule_dump,
+		.policy = mwan_rule_key_policy,
+		.maxattr = MWAN_RULE_A_PREF,
+	},
+	{
+		.cmd = MWAN_CMD_RULE_NEW,
+		.doit = mwan_nl_rule_new,
+		.policy = mwan_rule_policy,
+		.maxattr = MWAN_RULE_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_RULE_DEL,
+		.doit = mwan_nl_rule_del,
+		.policy = mwan_rule_key_policy,
+		.maxattr = MWAN_RULE_A_PREF,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group mwan_nl_mcgrps[] = {
 	[MWAN_NL_GRP_EVENTS] = { .name = MWAN_MCGRP_EVENTS },
 };
 
-static struct genl_family mwan_family __ro_after_init = {
+struct genl_family mwan_family __ro_after_init = {
 	.name = MWAN_GENL_NAME,
 	.version = MWAN_GENL_VERSION,
 	.module = THIS_MODULE,

@@ -5,7 +5,9 @@
  * reattaches when a device of that name appears) and mwan-healthd's verdict.
  */
 #include "uplink.h"
+#include "flow.h"
 #include "mwan.h"
+#include "rule.h"
 #include "lib/mark.h"
 
 #include <linux/netdevice.h>
@@ -50,7 +52,7 @@ struct mwan_uplink *mwan_uplink_alloc(struct mwan_net *mn, const char *name)
 	unsigned int max = min_t(u32, mwan_mark_index_max(mwan_mark_mask),
 				 INT_MAX);
 	struct mwan_uplink *up;
-	int index;
+	int index, ret;
 
 	lockdep_assert_held(&mn->lock);
 	up = kzalloc(sizeof(*up), GFP_KERNEL_ACCOUNT);
@@ -64,19 +66,45 @@ struct mwan_uplink *mwan_uplink_alloc(struct mwan_net *mn, const char *name)
 	}
 	index = ida_alloc_range(&mn->marks, 1, max, GFP_KERNEL);
 	if (index < 0) {
-		free_percpu(up->stats);
-		kfree(up);
-		return ERR_PTR(index);
+		ret = index;
+		goto err_stats;
 	}
+	/* Flows carry the index only once the uplink is listed. */
+	ret = xa_insert(&mn->by_index, index, up, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto err_ida;
+	ret = mwan_flow_enable(mn);
+	if (ret)
+		goto err_xa;
 	up->mark = mwan_mark_from_index(mwan_mark_mask, index);
 	strscpy(up->name, name, sizeof(up->name));
 	uplink_defaults(&up->cfg, index);
 	return up;
+
+err_xa:
+	xa_erase(&mn->by_index, index);
+err_ida:
+	ida_free(&mn->marks, index);
+err_stats:
+	free_percpu(up->stats);
+	kfree(up);
+	return ERR_PTR(ret);
+}
+
+/* The mark index and, with the last uplink, the hooks go. */
+static void uplink_unindex(struct mwan_net *mn, struct mwan_uplink *up)
+{
+	u32 index = mwan_mark_to_index(mwan_mark_mask, up->mark);
+
+	xa_erase(&mn->by_index, index);
+	ida_free(&mn->marks, index);
+	if (list_empty(&mn->uplinks))
+		mwan_flow_disable(mn);
 }
 
 void mwan_uplink_free(struct mwan_net *mn, struct mwan_uplink *up)
 {
-	ida_free(&mn->marks, mwan_mark_to_index(mwan_mark_mask, up->mark));
+	uplink_unindex(mn, up);
 	free_percpu(up->stats);
 	kfree(up);
 }
@@ -117,6 +145,8 @@ static bool uplink_update_state(struct mwan_net *mn, struct mwan_uplink *up)
 	if (state != up->state) {
 		up->since = ktime_get_boottime_ns();
 		WRITE_ONCE(up->state, state);
+		if (state == MWAN_STATE_DOWN)
+			mwan_flow_uplink_down(mn);
 	}
 	up->reason = reason;
 	return true;
@@ -168,7 +198,8 @@ void mwan_uplink_del(struct mwan_net *mn, struct mwan_uplink *up)
 {
 	lockdep_assert_held(&mn->lock);
 	list_del_rcu(&up->list);
-	ida_free(&mn->marks, mwan_mark_to_index(mwan_mark_mask, up->mark));
+	uplink_unindex(mn, up);
+	mwan_flow_uplink_down(mn);
 	mwan_net_changed(mn);
 	call_rcu(&up->rcu, uplink_free_rcu);
 }
@@ -269,6 +300,7 @@ static int mwan_netdev_event(struct notifier_block *nb, unsigned long event,
 	}
 	mn = mwan_net(dev_net(dev));
 	mutex_lock(&mn->lock);
+	mwan_rule_netdev_event(mn, event);
 	list_for_each_entry(up, &mn->uplinks, list) {
 		if (!uplink_netdev_event(mn, up, dev, event))
 			continue;

@@ -17,17 +17,29 @@ bool mwan_mark_mask_valid(u32 mask)
 	return !(run & (run + 1));
 }
 
+u32 mwan_mark_flag(u32 mask)
+{
+	return 1u << (31 - __builtin_clz(mask));
+}
+
+u32 mwan_mark_pass(u32 mask)
+{
+	return (mask & ~mwan_mark_flag(mask)) >> mark_shift(mask);
+}
+
 u32 mwan_mark_index_max(u32 mask)
 {
-	return mask >> mark_shift(mask);
+	u32 pass = mwan_mark_pass(mask);
+
+	return pass ? pass - 1 : 0;
 }
 
 u32 mwan_mark_from_index(u32 mask, u32 index)
 {
-	return (index << mark_shift(mask)) & mask;
+	return (index << mark_shift(mask)) & mask & ~mwan_mark_flag(mask);
 }
 
 u32 mwan_mark_to_index(u32 mask, u32 mark)
 {
-	return (mark & mask) >> mark_shift(mask);
+	return (mark & mask & ~mwan_mark_flag(mask)) >> mark_shift(mask);
 }

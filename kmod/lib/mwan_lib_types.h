@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 typedef uint8_t u8;
+typedef uint16_t u16;
 typedef uint32_t u32;
+typedef uint64_t u64;
 #endif
 
 #endif /* _MWAN_LIB_TYPES_H */

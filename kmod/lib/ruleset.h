@@ -53,9 +53,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint16_t u16;
-typedef uint64_t u64;
-
 #define mwan_lib_calloc(n, size)	calloc(n, size)
 #define mwan_lib_free(p)		free(p)
 #define mwan_lib_sort(base, n, size, cmp) qsort(base, n, size, cmp)

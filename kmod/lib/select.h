@@ -9,12 +9,6 @@
 
 #include "mwan_lib_types.h"
 
-#ifndef __KERNEL__
-#include <stdint.h>
-
-typedef uint64_t u64;
-#endif
-
 struct mwan_select_member {
 	u32 uplink;		/* the caller's, not looked at */
 	u32 weight;		/* MWAN_WEIGHT_MIN..MAX; 0 is never chosen */

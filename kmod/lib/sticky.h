@@ -27,10 +27,6 @@
 #define mwan_sticky_read(p)	READ_ONCE(*(p))
 #define mwan_sticky_write(p, v)	WRITE_ONCE(*(p), (v))
 #else
-#include <stdint.h>
-
-typedef uint64_t u64;
-
 #define mwan_sticky_read(p)	__atomic_load_n(p, __ATOMIC_RELAXED)
 #define mwan_sticky_write(p, v)	__atomic_store_n(p, v, __ATOMIC_RELAXED)
 #endif

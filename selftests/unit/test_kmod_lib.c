@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmod/lib/mark.c and name.c: mark mask validation and the index <-> mark
- * arithmetic checked against a naive bit-by-bit reference on every
- * contiguous mask and on random ones; uplink and device names on explicit
+ * arithmetic (INBOUND flag in the top bit, PASS the all-ones index below
+ * it) checked against a naive bit-by-bit reference on every contiguous mask
+ * and on random ones; uplink and device names on explicit
  * cases, including the NUL handling of netlink string attributes.
  */
 #include <stdio.h>
@@ -55,12 +56,26 @@ static uint32_t ref_from_index(uint32_t mask, uint32_t index)
 	return mark;
 }
 
-/* All of a contiguous mask's bits set in the index. */
+/* All but the top bit of a contiguous mask form the index; all-ones is PASS. */
+static uint32_t ref_pass(uint32_t mask)
+{
+	int bits = __builtin_popcount(mask) - 1;
+
+	return (1u << bits) - 1;
+}
+
 static uint32_t ref_index_max(uint32_t mask)
 {
-	int bits = __builtin_popcount(mask);
+	return ref_pass(mask) ? ref_pass(mask) - 1 : 0;
+}
 
-	return bits == 32 ? 0xffffffffu : (1u << bits) - 1;
+static uint32_t ref_flag(uint32_t mask)
+{
+	int i = 31;
+
+	while (!(mask & (1u << i)))
+		i--;
+	return 1u << i;
 }
 
 static bool check_mask(uint32_t mask)
@@ -69,7 +84,10 @@ static bool check_mask(uint32_t mask)
 	uint32_t samples[] = { 1, 2, max / 2 + 1, max - 1, max };
 	size_t i;
 
-	if (max != ref_index_max(mask))
+	if (max != ref_index_max(mask) || mwan_mark_pass(mask) != ref_pass(mask) ||
+	    mwan_mark_flag(mask) != ref_flag(mask) ||
+	    mwan_mark_from_index(mask, ref_pass(mask)) & ref_flag(mask) ||
+	    mwan_mark_to_index(mask, mask) != ref_pass(mask))
 		return false;
 	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		uint32_t idx = samples[i];
@@ -79,7 +97,7 @@ static bool check_mask(uint32_t mask)
 			continue;
 		mark = mwan_mark_from_index(mask, idx);
 		if (mark != ref_from_index(mask, idx) || !mark ||
-		    (mark & ~mask) ||
+		    (mark & ~mask) || (mark & ref_flag(mask)) ||
 		    mwan_mark_to_index(mask, mark) != idx ||
 		    mwan_mark_to_index(mask, mark | ~mask) != idx)
 			return false;
@@ -95,18 +113,26 @@ static void test_marks(void)
 
 	check(!mwan_mark_mask_valid(0), "mask 0 is invalid");
 	check(mwan_mark_mask_valid(0x00ff0000), "default mask 0x00ff0000 is valid");
-	check(mwan_mark_index_max(0x00ff0000) == 255, "default mask has 255 indexes");
+	check(mwan_mark_index_max(0x00ff0000) == 126,
+	      "default mask has 126 uplink indexes");
+	check(mwan_mark_flag(0x00ff0000) == 0x00800000 &&
+	      mwan_mark_pass(0x00ff0000) == 127,
+	      "default mask: INBOUND 0x00800000, PASS index 127");
+	check(mwan_mark_to_index(0x00ff0000, 0x00810000) == 1,
+	      "the INBOUND bit is not part of the index");
 	check(mwan_mark_from_index(0x00ff0000, 1) == 0x00010000,
 	      "index 1 under the default mask is 0x00010000");
-	check(mwan_mark_to_index(0x00ff0000, 0x12abcdef) == 0xab,
+	check(mwan_mark_to_index(0x00ff0000, 0x122bcdef) == 0x2b,
 	      "bits outside the mask do not change the index");
 	check(!mwan_mark_mask_valid(0x00ff00ff), "mask with two runs is invalid");
 	check(mwan_mark_mask_valid(0xffffffff) &&
-	      mwan_mark_index_max(0xffffffff) == 0xffffffff,
+	      mwan_mark_index_max(0xffffffff) == 0x7ffffffe,
 	      "full 32-bit mask is valid");
 	check(mwan_mark_mask_valid(0x80000000) &&
-	      mwan_mark_index_max(0x80000000) == 1,
-	      "top bit alone gives one index");
+	      mwan_mark_index_max(0x80000000) == 0 &&
+	      mwan_mark_index_max(0xc0000000) == 0 &&
+	      mwan_mark_index_max(0xe0000000) == 2,
+	      "a mask needs three bits for uplinks");
 
 	for (lo = 0; lo < 32; lo++) {
 		for (len = 1; lo + len <= 32; len++) {

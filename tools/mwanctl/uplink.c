@@ -64,12 +64,15 @@ static int fetch_one(struct mwan_nl *nl, const struct uplink *req, struct uplink
 	struct mwan_list l = {};
 	int ret = -1;
 
-	if (!fetch(nl, req, &l) && l.n == 1) {
+	if (fetch(nl, req, &l))
+		goto out;
+	if (l.n == 1) {
 		*u = *(struct uplink *)l.v;
 		ret = 0;
-	} else if (l.n != 1) {
+	} else {
 		pr_err("the kernel did not return uplink %s", req->name);
 	}
+out:
 	free(l.v);
 	return ret;
 }
