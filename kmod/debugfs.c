@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Read-only views for people and bug reports, never an interface for tools:
- * /sys/kernel/debug/mwan/<netns inode number>/uplinks, one line per uplink:
+ * Read-only views for people and bug reports, never an interface for tools,
+ * in /sys/kernel/debug/mwan/<netns inode number>/:
  *
- *   name dev ifindex state reason admin weight metric table mark packets bytes flows
+ *   uplinks   one line per uplink:
+ *             name dev ifindex state reason admin weight metric table mark
+ *             packets bytes flows
+ *   policies  one line per policy: name last-resort, then per member
+ *             uplink:weight:metric:state
+ *   rules     one line per rule, by pref: pref family from to proto sport
+ *             dport iif sticky policy packets ("-" for a match not set)
  *
  * Without debugfs (not built, or not mounted) the module works the same.
  */
 #include "mwan.h"
+#include "policy.h"
+#include "rule.h"
 #include "uplink.h"
 
 #include <linux/debugfs.h>
@@ -34,7 +42,14 @@ static const char *const admin_names[] = {
 	[MWAN_ADMIN_DOWN] = "down",
 };
 
+static const char *const last_resort_names[] = {
+	[MWAN_LAST_RESORT_UNREACHABLE] = "unreachable",
+	[MWAN_LAST_RESORT_BLACKHOLE] = "blackhole",
+	[MWAN_LAST_RESORT_DEFAULT] = "default",
+};
+
 static_assert(ARRAY_SIZE(state_names) == __MWAN_STATE_MAX);
+static_assert(ARRAY_SIZE(last_resort_names) == __MWAN_LAST_RESORT_MAX);
 static_assert(ARRAY_SIZE(reason_names) == __MWAN_REASON_MAX);
 static_assert(ARRAY_SIZE(admin_names) == __MWAN_ADMIN_MAX);
 
@@ -59,6 +74,84 @@ static int uplinks_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(uplinks);
 
+static int policies_show(struct seq_file *m, void *v)
+{
+	struct mwan_net *mn = m->private;
+	const struct mwan_policy_ver *ver;
+	const struct mwan_member *mb;
+	struct mwan_policy *pol;
+	unsigned int i;
+
+	mutex_lock(&mn->lock);
+	list_for_each_entry(pol, &mn->policies, list) {
+		ver = mwan_policy_ver(pol);
+		seq_printf(m, "%s %s", pol->name,
+			   last_resort_names[ver->last_resort]);
+		for (i = 0; i < ver->n; i++) {
+			mb = &ver->members[i];
+			seq_printf(m, " %s:%u:%u:%s", mb->up->name,
+				   mwan_member_weight(mb), mwan_member_metric(mb),
+				   state_names[mb->up->state]);
+		}
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&mn->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(policies);
+
+static void show_prefix(struct seq_file *m, u8 family, const u8 *addr, u8 len)
+{
+	if (!len)
+		seq_puts(m, " -");
+	else if (family == MWAN_FAMILY_INET)
+		seq_printf(m, " %pI4/%u", addr, len);
+	else
+		seq_printf(m, " %pI6c/%u", addr, len);
+}
+
+static void show_range(struct seq_file *m, u16 lo, u16 hi)
+{
+	if (!lo && hi == U16_MAX)
+		seq_puts(m, " -");
+	else if (lo == hi)
+		seq_printf(m, " %u", lo);
+	else
+		seq_printf(m, " %u-%u", lo, hi);
+}
+
+static void show_rule(struct seq_file *m, const struct mwan_rule *rule)
+{
+	const struct mwan_rule_spec *sp = &rule->spec;
+
+	seq_printf(m, "%u %s", sp->pref,
+		   sp->family == MWAN_FAMILY_INET ? "inet" :
+		   sp->family == MWAN_FAMILY_INET6 ? "inet6" : "any");
+	show_prefix(m, sp->family, sp->src, sp->src_len);
+	show_prefix(m, sp->family, sp->dst, sp->dst_len);
+	if (sp->proto)
+		seq_printf(m, " %u", sp->proto);
+	else
+		seq_puts(m, " -");
+	show_range(m, sp->sport_lo, sp->sport_hi);
+	show_range(m, sp->dport_lo, sp->dport_hi);
+	seq_printf(m, " %s %u %s %llu\n", rule->iifname[0] ? rule->iifname : "-",
+		   rule->sticky, rule->policy->name, mwan_rule_packets(rule));
+}
+
+static int rules_show(struct seq_file *m, void *v)
+{
+	struct mwan_net *mn = m->private;
+	const struct mwan_rule *rule;
+
+	mutex_lock(&mn->lock);
+	list_for_each_entry(rule, &mn->rules, list)
+		show_rule(m, rule);
+	mutex_unlock(&mn->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rules);
+
 void mwan_debugfs_init(void)
 {
 	mwan_debugfs_root = debugfs_create_dir("mwan", NULL);
@@ -80,6 +173,8 @@ void mwan_debugfs_net_init(struct mwan_net *mn)
 	snprintf(name, sizeof(name), "%u", mn->net->ns.inum);
 	mn->debugfs = debugfs_create_dir(name, mwan_debugfs_root);
 	debugfs_create_file("uplinks", 0444, mn->debugfs, mn, &uplinks_fops);
+	debugfs_create_file("policies", 0444, mn->debugfs, mn, &policies_fops);
+	debugfs_create_file("rules", 0444, mn->debugfs, mn, &rules_fops);
 }
 
 /* Waits for readers in the file's callbacks; later reads get -EIO. */

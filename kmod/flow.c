@@ -197,15 +197,13 @@ static unsigned int classify(struct mwan_net *mn, struct nf_conn *ct,
 	struct mwan_pkt_key key;
 	struct mwan_rule *rule;
 	u32 now = 0, sticky = 0;
-	int pos;
 
 	if (!snap)
 		goto pass;
 	key_fill(&key, ct, state);
-	pos = mwan_ruleset_lookup(snap->rs, &key);
-	if (pos < 0)
+	rule = mwan_rule_lookup(snap, &key);
+	if (!rule)
 		goto pass;
-	rule = snap->rules[mwan_ruleset_rule(snap->rs, pos)->id];
 	rule_count(rule);
 	if (!rule->spec.dst_len && direct(state, &key))
 		goto pass;
@@ -242,16 +240,12 @@ static void sticky_refresh(struct mwan_net *mn, const struct nf_conn *ct,
 	const struct mwan_snap *snap = rcu_dereference(mn->snap);
 	struct mwan_pkt_key key;
 	struct mwan_rule *rule;
-	int pos;
 
 	if (!snap || !snap->sticky)
 		return;
 	key_fill(&key, ct, state);
-	pos = mwan_ruleset_lookup(snap->rs, &key);
-	if (pos < 0)
-		return;
-	rule = snap->rules[mwan_ruleset_rule(snap->rs, pos)->id];
-	if (rule->st)
+	rule = mwan_rule_lookup(snap, &key);
+	if (rule && rule->st)
 		mwan_sticky_update(rule->st, key.src, sizeof(key.src), index,
 				   (u32)ktime_get_boottime_seconds());
 }

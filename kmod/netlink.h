@@ -6,6 +6,7 @@
 #ifndef _MWAN_NETLINK_H
 #define _MWAN_NETLINK_H
 
+#include <linux/mwan.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -48,11 +49,18 @@ struct sk_buff *mwan_nl_event_new(struct mwan_net *mn, size_t size);
 /* Sends it, or on err (of filling it) frees it and reports ENOBUFS. */
 void mwan_nl_event_send(struct mwan_net *mn, struct sk_buff *skb, int err);
 
+extern const struct nla_policy mwan_uplink_policy[];
+extern const struct nla_policy mwan_uplink_key_policy[];
 extern const struct nla_policy mwan_policy_policy[];
 extern const struct nla_policy mwan_policy_key_policy[];
 extern const struct nla_policy mwan_rule_policy[];
 extern const struct nla_policy mwan_rule_key_policy[];
 
+int mwan_nl_uplink_get(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mwan_nl_uplink_new(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_uplink_set(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mwan_nl_policy_new(struct sk_buff *skb, struct genl_info *info);

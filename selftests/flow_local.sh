@@ -20,6 +20,7 @@
 . "$(dirname "$0")/lab/flow.sh"
 
 require_cmd nft jq python3 mwanctl
+require_module nft_objref nft_nat
 
 N=400
 lab_up
@@ -59,11 +60,11 @@ for fam in 4 6; do
 		c1=$LAB_CLIENT6 c2=$LAB_CLIENT2_6 r1=fd00:250:250::1 r2=$LAB_LAN2_6:1
 	fi
 	for proto in "" -u; do
-		out=$(flows_c "$LAB_C" -d "$c2" -p 6000 -n 20 -c 5 -w 2000 $proto)
+		out=$(flows_c "$LAB_C" -d "$c2" -p 6000 -n 20 -c 5 -w 2000 -b "$c1" $proto)
 		check_eq "$(lab_field "$c1" "$out")" 20 "client -> client2 $proto, seen from $c1"
 		out=$(flows_c "$LAB_C2" -d "$c1" -p 6000 -n 20 -c 5 -w 2000 $proto)
 		check_eq "$(lab_field "$c2" "$out")" 20 "client2 -> client $proto, seen from $c2"
-		out=$(flows_c "$LAB_C" -d "$r1" -p 6000 -n 20 -c 5 -w 2000 $proto)
+		out=$(flows_c "$LAB_C" -d "$r1" -p 6000 -n 20 -c 5 -w 2000 -b "$c1" $proto)
 		check_eq "$(lab_field "$c1" "$out")" 20 "client -> router $proto, seen from $c1"
 		out=$(flows_c "$LAB_R" -d "$c2" -p 6000 -n 20 -c 5 -w 2000 $proto)
 		check_eq "$(lab_field "$r2" "$out")" 20 "router -> client2 $proto, seen from $r2"

@@ -4,10 +4,10 @@
 # metric-2 member carries no new flow while any metric-1 member is up (two
 # of them: wan1 and wan1b, both through isp1), and every new flow once all
 # metric-1 members are down; with every member down, last-resort
-# unreachable fails new flows at once with an ICMP(v6) unreachable to the
-# client, blackhole lets them time out with no ICMP, and default hands them
-# to the main routing table (isp1 while its default route is via wan1, isp2
-# once it is via wan2).
+# unreachable fails new flows with ICMP(v6) unreachables to the client
+# (before the 3 s they would wait for an answer), blackhole lets them time
+# out with no ICMP, and default hands them to the main routing table (isp1
+# while its default route is via wan1, isp2 once it is via wan2).
 #
 #  client ---lan0 router(mwan) wan1  (metric 1) ---+--- isp1 --- server
 #                              wan1b (metric 1) ---+
@@ -17,6 +17,7 @@
 . "$(dirname "$0")/lab/flow.sh"
 
 require_cmd nft jq python3 mwanctl
+require_module nft_objref
 
 lab_up
 flow_uplinks
@@ -77,9 +78,10 @@ for dest in "$LAB_SERVER4" "$LAB_SERVER6"; do
 	out=$(flows_c "$LAB_C" -d "$dest" -p "$LAB_PORTS" -n 10 -c 10 -w 3000)
 	check_eq "$(lab_field fail "$out")" 10 "flows that failed"
 	check_eq "$(lab_field err_timeout "$out")" 0 "flows that timed out (no ICMP)"
-	check_eq $(($(unreach) - before)) 10 "ICMP unreachables the client got"
-	ms=$(lab_field secs "$out" | tr -d .)
-	[ $((10#$ms)) -lt 1500 ] || fail "unreachable took $((10#$ms)) ms for 10 flows"
+	# At least one per flow: for a soft error (host unreachable) TCP
+	# tries its SYN again before it gives up.
+	got=$(($(unreach) - before))
+	[ "$got" -ge 10 ] || fail "the client got $got ICMP unreachables for 10 flows"
 
 	log "every member down, last-resort blackhole, $dest"
 	m policy replace tiers member wan1 member wan1b member wan2 metric 2 \

@@ -200,8 +200,8 @@ static int fam_index(u8 family)
 	return -1;
 }
 
-int mwan_ruleset_lookup(const struct mwan_ruleset *rs,
-			const struct mwan_pkt_key *key)
+int mwan_ruleset_lookup_live(const struct mwan_ruleset *rs,
+			     const struct mwan_pkt_key *key, const u32 *dead)
 {
 	const struct table *t, *end;
 	const struct node *nd;
@@ -223,13 +223,34 @@ int mwan_ruleset_lookup(const struct mwan_ruleset *rs,
 			pos = rs->members[i];
 			if (pos >= best)
 				break;
-			if (rule_match(&rs->rules[pos], t->kind, key)) {
+			if (!mwan_ruleset_dead(dead, pos) &&
+			    rule_match(&rs->rules[pos], t->kind, key)) {
 				best = pos;
 				break;
 			}
 		}
 	}
 	return best < rs->n ? (int)best : -1;
+}
+
+int mwan_ruleset_lookup(const struct mwan_ruleset *rs,
+			const struct mwan_pkt_key *key)
+{
+	return mwan_ruleset_lookup_live(rs, key, NULL);
+}
+
+int mwan_ruleset_find(const struct mwan_ruleset *rs, u32 pref)
+{
+	u32 lo = 0, hi = rs->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rs->rules[mid].pref < pref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rs->n && rs->rules[lo].pref == pref ? (int)lo : -1;
 }
 
 u32 mwan_ruleset_count(const struct mwan_ruleset *rs)

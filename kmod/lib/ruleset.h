@@ -132,6 +132,24 @@ void mwan_ruleset_free(struct mwan_ruleset *rs);
 int mwan_ruleset_lookup(const struct mwan_ruleset *rs,
 			const struct mwan_pkt_key *key);
 
+/*
+ * As mwan_ruleset_lookup(), with the rules at the positions set in dead
+ * (bit pos % 32 of dead[pos / 32]; NULL for none) taken as deleted: the
+ * lookup goes on to the next match. This lets a caller delete rules from a
+ * built ruleset without rebuilding it; each dead rule that a packet would
+ * otherwise have hit costs that packet one more rule tried.
+ */
+int mwan_ruleset_lookup_live(const struct mwan_ruleset *rs,
+			     const struct mwan_pkt_key *key, const u32 *dead);
+
+static inline bool mwan_ruleset_dead(const u32 *dead, u32 pos)
+{
+	return dead && (dead[pos / 32] >> (pos % 32) & 1);
+}
+
+/* Position of the rule with this pref, or -1; O(log n). */
+int mwan_ruleset_find(const struct mwan_ruleset *rs, u32 pref);
+
 u32 mwan_ruleset_count(const struct mwan_ruleset *rs);
 
 /* The spec at a position (pos < mwan_ruleset_count()), a copy of the caller's. */

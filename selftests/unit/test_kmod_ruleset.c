@@ -552,6 +552,191 @@ static bool compare_random(uint32_t n, uint32_t npkts)
 	return ok;
 }
 
+/* ---- deleted positions and two levels ---- */
+
+/* Deletes each rule with probability percent: sets its bit in dead and clears live[i]. */
+static uint32_t *rand_dead(const struct mwan_ruleset *rs, const struct mwan_rule_spec *specs,
+			   uint32_t n, uint32_t percent, bool *live)
+{
+	uint32_t *dead = calloc(n / 32 + 1, sizeof(*dead)), i;
+	int pos;
+
+	for (i = 0; i < n; i++) {
+		live[i] = !chance(percent);
+		if (live[i])
+			continue;
+		pos = mwan_ruleset_find(rs, specs[i].pref);
+		dead[pos / 32] |= 1u << (pos % 32);
+	}
+	return dead;
+}
+
+/* The live rules of specs, copied. */
+static uint32_t live_specs(const struct mwan_rule_spec *specs, uint32_t n,
+			   const bool *live, struct mwan_rule_spec *out)
+{
+	uint32_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (live[i])
+			out[m++] = specs[i];
+	return m;
+}
+
+static bool compare_dead(uint32_t n, uint32_t percent, uint32_t npkts)
+{
+	struct mwan_rule_spec *specs = calloc(n, sizeof(*specs));
+	struct mwan_rule_spec *ref = calloc(n, sizeof(*ref));
+	bool *live = calloc(n, sizeof(*live));
+	struct mwan_ruleset *rs;
+	struct mwan_pkt_key k;
+	uint32_t i, m, *dead;
+	bool ok = true;
+
+	rand_rules(specs, n);
+	rs = build(specs, n);
+	dead = rand_dead(rs, specs, n, percent, live);
+	m = live_specs(specs, n, live, ref);
+	for (i = 0; i < npkts && ok; i++) {
+		int want, got;
+
+		rand_key(&k, specs, n);
+		want = ref_lookup(ref, m, &k);
+		got = mwan_ruleset_lookup_live(rs, &k, dead);
+		if (want < 0 ? got == -1 : got >= 0 &&
+		    mwan_ruleset_rule(rs, (uint32_t)got)->pref == ref[want].pref)
+			continue;
+		printf("# %u rules, %u dead, packet %u: got position %d, want pref %" PRId64 "\n",
+		       n, n - m, i, got,
+		       want < 0 ? (int64_t)-1 : (int64_t)ref[want].pref);
+		ok = false;
+	}
+	mwan_ruleset_free(rs);
+	free(dead);
+	free(live);
+	free(ref);
+	free(specs);
+	return ok;
+}
+
+static bool test_dead(void)
+{
+	static const uint32_t percents[] = { 0, 5, 50, 95, 100 };
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < 20 && ok; i++)
+		ok = compare_dead(1 + rnd(1500), percents[i % 5], 2000);
+	return ok;
+}
+
+static bool test_find(void)
+{
+	uint32_t n = 3000, i, *prefs = calloc(n, sizeof(*prefs));
+	struct mwan_rule_spec *specs = calloc(n, sizeof(*specs));
+	struct mwan_ruleset *rs;
+	bool ok = true;
+	int pos;
+
+	rand_rules(specs, n);
+	rs = build(specs, n);
+	for (i = 0; i < n && ok; i++) {
+		pos = mwan_ruleset_find(rs, specs[i].pref);
+		ok = pos >= 0 && mwan_ruleset_rule(rs, (uint32_t)pos)->id == specs[i].id;
+		prefs[i] = specs[i].pref;
+	}
+	/* Neighbours of present prefs, and the extremes, unless present. */
+	for (i = 0; i < 3 * n && ok; i++) {
+		uint32_t pref = i < n ? prefs[i] + 1 : i < 2 * n ? prefs[i - n] - 1 :
+				i % 2 ? 0 : 0xffffffffu;
+		bool present = false;
+		uint32_t j;
+
+		for (j = 0; j < n && !present; j++)
+			present = prefs[j] == pref;
+		pos = mwan_ruleset_find(rs, pref);
+		ok = present ? pos >= 0 && mwan_ruleset_rule(rs, (uint32_t)pos)->pref == pref :
+			       pos == -1;
+	}
+	if (!ok)
+		printf("# find failed at step %u\n", i);
+	mwan_ruleset_free(rs);
+	rs = build(specs, 0);
+	ok = ok && mwan_ruleset_find(rs, 1) == -1;
+	mwan_ruleset_free(rs);
+	free(specs);
+	free(prefs);
+	return ok;
+}
+
+/*
+ * What mwan's rule snapshot does: a big ruleset with deleted positions, and a
+ * small one with the rules added since (which may reuse a deleted rule's
+ * pref); the lower pref of the two lookups wins.
+ */
+static bool compare_two_levels(uint32_t nbig, uint32_t nsmall, uint32_t percent,
+			       uint32_t npkts)
+{
+	uint32_t n = nbig + nsmall, i, m, *dead;
+	struct mwan_rule_spec *specs = calloc(n, sizeof(*specs));
+	struct mwan_rule_spec *ref = calloc(n, sizeof(*ref));
+	bool *live = calloc(n, sizeof(*live)), ok = true;
+	struct mwan_ruleset *big, *small;
+	struct mwan_pkt_key k;
+
+	rand_rules(specs, n);
+	big = build(specs, nbig);
+	dead = rand_dead(big, specs, nbig, percent, live);
+	/* A re-added rule: the small level takes over a dead rule's pref. */
+	for (i = 0; i < nbig && nsmall; i++) {
+		if (!live[i]) {
+			specs[nbig].pref = specs[i].pref;
+			break;
+		}
+	}
+	small = build(specs + nbig, nsmall);
+	for (i = nbig; i < n; i++)
+		live[i] = true;
+	m = live_specs(specs, n, live, ref);
+	for (i = 0; i < npkts && ok; i++) {
+		const struct mwan_rule_spec *got = NULL, *r;
+		int want, pos;
+
+		rand_key(&k, specs, n);
+		want = ref_lookup(ref, m, &k);
+		pos = mwan_ruleset_lookup_live(big, &k, dead);
+		if (pos >= 0)
+			got = mwan_ruleset_rule(big, (uint32_t)pos);
+		pos = mwan_ruleset_lookup(small, &k);
+		r = pos >= 0 ? mwan_ruleset_rule(small, (uint32_t)pos) : NULL;
+		if (r && (!got || r->pref < got->pref))
+			got = r;
+		if (want < 0 ? !got : got && got->id == ref[want].id)
+			continue;
+		printf("# big %u, small %u, packet %u: got pref %" PRId64 ", want %" PRId64 "\n",
+		       nbig, nsmall, i, got ? (int64_t)got->pref : -1,
+		       want < 0 ? (int64_t)-1 : (int64_t)ref[want].pref);
+		ok = false;
+	}
+	mwan_ruleset_free(big);
+	mwan_ruleset_free(small);
+	free(dead);
+	free(live);
+	free(ref);
+	free(specs);
+	return ok;
+}
+
+static bool test_two_levels(void)
+{
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < 20 && ok; i++)
+		ok = compare_two_levels(rnd(2000), rnd(100), rnd(30), 2000);
+	return ok;
+}
+
 /* ---- sizes and timing ---- */
 
 /* Each source its own /128: every address finds its rule. */
@@ -741,6 +926,9 @@ static const struct {
 	{ test_random_sizes, "random sets of random sizes agree with the reference" },
 	{ test_random_narrow, "random sets of narrow rules agree with the reference" },
 	{ test_random_large, "a random set of 20000 rules agrees with the reference" },
+	{ test_dead, "deleted positions are skipped: lookups agree with the reference on the rest" },
+	{ test_find, "rules are found by pref, absent prefs are not" },
+	{ test_two_levels, "a big level with deletions and a small level agree with the reference" },
 	{ test_100k_distinct_v6, "100000 distinct /128 sources each find their rule" },
 	{ test_timing, "10000 distinct /32 sources look up within 5x of one rule" },
 };
