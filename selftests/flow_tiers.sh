@@ -17,7 +17,6 @@
 . "$(dirname "$0")/lab/flow.sh"
 
 require_cmd nft jq python3 mwanctl
-require_module nft_objref
 
 lab_up
 flow_uplinks
@@ -31,18 +30,16 @@ no_icmp_ratelimit "$LAB_R"
 # What reaches the client of the router's ICMP errors.
 c nft -f - <<-EOF
 table inet icmpcount {
-	counter unreach { }
 	chain input {
 		type filter hook input priority filter; policy accept;
-		icmp type destination-unreachable counter name unreach
-		icmpv6 type destination-unreachable counter name unreach
+		icmp type destination-unreachable counter
+		icmpv6 type destination-unreachable counter
 	}
 }
 EOF
 unreach()
 {
-	c nft -j list counter inet icmpcount unreach |
-		jq -r '.nftables[] | select(.counter) | .counter.packets'
+	nft_packets "$LAB_C" inet icmpcount input
 }
 
 # WANT: 40 flows in each family (TCP over IPv4, UDP over IPv6), all

@@ -311,6 +311,26 @@ static bool transact(struct nl_sock *sk, struct nl_msg *m, struct reply *r)
 	}
 }
 
+/* Uplink commands are named by their verb alone, as in the uplink checks. */
+static const char *cmd_name(uint8_t cmd)
+{
+	static const char *const names[MWAN_CMD_MAX + 1] = {
+		[MWAN_CMD_UPLINK_GET] = "GET",
+		[MWAN_CMD_UPLINK_NEW] = "NEW",
+		[MWAN_CMD_UPLINK_SET] = "SET",
+		[MWAN_CMD_UPLINK_DEL] = "DEL",
+		[MWAN_CMD_POLICY_GET] = "POLICY_GET",
+		[MWAN_CMD_POLICY_NEW] = "POLICY_NEW",
+		[MWAN_CMD_POLICY_SET] = "POLICY_SET",
+		[MWAN_CMD_POLICY_DEL] = "POLICY_DEL",
+		[MWAN_CMD_RULE_GET] = "RULE_GET",
+		[MWAN_CMD_RULE_NEW] = "RULE_NEW",
+		[MWAN_CMD_RULE_DEL] = "RULE_DEL",
+	};
+
+	return cmd <= MWAN_CMD_MAX && names[cmd] ? names[cmd] : "?";
+}
+
 /* ------------------------------------------------------------- events */
 
 static struct nl_sock *ev;
@@ -325,8 +345,8 @@ static void events_open(void)
 		bail_out("joining events: %s", nl_geterror(err));
 }
 
-/* The next event must be cmd for name; its attributes land in r. */
-static bool event_next(uint8_t cmd, const char *name, struct reply *r)
+/* The next event must be cmd; its attributes land in r. */
+static bool event_recv(uint8_t cmd, struct reply *r)
 {
 	static unsigned char buf[REPLY_MAX];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
@@ -335,8 +355,8 @@ static bool event_next(uint8_t cmd, const char *name, struct reply *r)
 	reply_init(r);
 	n = sock_recv(ev, buf, sizeof(buf), TIMEOUT_MS);
 	if (n <= 0) {
-		whyf("no event (%s), expected cmd %u for %s",
-		     n ? strerror(-n) : "timeout", cmd, name);
+		whyf("no event (%s), expected %s",
+		     n ? strerror(-n) : "timeout", cmd_name(cmd));
 		return false;
 	}
 	if (!nlmsg_ok(nlh, n) || nlh->nlmsg_type != family) {
@@ -349,17 +369,46 @@ static bool event_next(uint8_t cmd, const char *name, struct reply *r)
 	}
 	if (!parse_uplink(nlh, r))
 		return false;
-	if (r->cmd != cmd || !r->tb[MWAN_UPLINK_A_NAME] ||
-	    strcmp(nla_get_string(r->tb[MWAN_UPLINK_A_NAME]), name)) {
-		whyf("event cmd %u for %s, expected cmd %u for %s", r->cmd,
-		     r->tb[MWAN_UPLINK_A_NAME] ?
-		     nla_get_string(r->tb[MWAN_UPLINK_A_NAME]) : "(no name)",
-		     cmd, name);
+	if (r->cmd != cmd) {
+		whyf("event %s, expected %s", cmd_name(r->cmd), cmd_name(cmd));
 		return false;
 	}
 	if (nlh->nlmsg_pid || nlh->nlmsg_seq) {
 		whyf("event with portid %u seq %u", nlh->nlmsg_pid,
 		     nlh->nlmsg_seq);
+		return false;
+	}
+	return true;
+}
+
+/* Uplinks and policies both have their name, the key, at attribute 2. */
+_Static_assert((int)MWAN_UPLINK_A_NAME == (int)MWAN_POLICY_A_NAME,
+	       "name attributes");
+
+/* The next event must be cmd for the uplink or policy name. */
+static bool event_next(uint8_t cmd, const char *name, struct reply *r)
+{
+	if (!event_recv(cmd, r))
+		return false;
+	if (!r->tb[MWAN_UPLINK_A_NAME] ||
+	    strcmp(nla_get_string(r->tb[MWAN_UPLINK_A_NAME]), name)) {
+		whyf("event %s for %s, expected it for %s", cmd_name(cmd),
+		     r->tb[MWAN_UPLINK_A_NAME] ?
+		     nla_get_string(r->tb[MWAN_UPLINK_A_NAME]) : "(no name)",
+		     name);
+		return false;
+	}
+	return true;
+}
+
+/* The next event must be cmd for the rule pref. */
+static bool event_rule(uint8_t cmd, uint32_t pref, struct reply *r)
+{
+	if (!event_recv(cmd, r))
+		return false;
+	if (!r->tb[MWAN_RULE_A_PREF] || nla_len(r->tb[MWAN_RULE_A_PREF]) != 4 ||
+	    nla_get_u32(r->tb[MWAN_RULE_A_PREF]) != pref) {
+		whyf("event %s not for rule %u", cmd_name(cmd), pref);
 		return false;
 	}
 	return true;
@@ -824,13 +873,6 @@ static long put_raw(struct nl_msg *m, int t, int len, const void *v)
 	return offs;
 }
 
-static const char *cmd_name(uint8_t cmd)
-{
-	return cmd == MWAN_CMD_UPLINK_NEW ? "NEW" :
-	       cmd == MWAN_CMD_UPLINK_SET ? "SET" :
-	       cmd == MWAN_CMD_UPLINK_DEL ? "DEL" : "GET";
-}
-
 /* ----------------------------------------------------------- the tests */
 
 static void test_family(void)
@@ -846,8 +888,9 @@ static void test_family(void)
 }
 
 /*
- * The operations as CTRL_CMD_GETFAMILY reports them: GET has do and dump
- * and needs no permission; NEW, SET and DEL have do only and need
+ * The operations as CTRL_CMD_GETFAMILY reports them: each GET (uplink,
+ * policy, rule) has do and dump and needs no permission; NEW, SET and DEL
+ * have do only and need
  * CAP_NET_ADMIN in the netns's user namespace (GENL_UNS_ADMIN_PERM).
  */
 static void test_ops(void)
@@ -860,6 +903,13 @@ static void test_ops(void)
 		{ MWAN_CMD_UPLINK_NEW, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 		{ MWAN_CMD_UPLINK_SET, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 		{ MWAN_CMD_UPLINK_DEL, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_POLICY_GET, GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP },
+		{ MWAN_CMD_POLICY_NEW, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_POLICY_SET, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_POLICY_DEL, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_RULE_GET, GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP },
+		{ MWAN_CMD_RULE_NEW, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_RULE_DEL, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 	};
 	struct nlattr *tb[CTRL_ATTR_MAX + 1], *op, *otb[CTRL_ATTR_OP_MAX + 1];
 	uint32_t got[MWAN_CMD_MAX + 1] = { 0 };
@@ -1595,6 +1645,26 @@ static void test_messages(void)
 	}
 }
 
+/* In a child: gives up CAP_NET_ADMIN for good, or exits with status 2. */
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+	int idx = CAP_TO_INDEX(CAP_NET_ADMIN);
+	unsigned int bit = CAP_TO_MASK(CAP_NET_ADMIN);
+
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0) ||
+	    syscall(SYS_capget, &h, d))
+		_exit(2);
+	d[idx].effective &= ~bit;
+	d[idx].permitted &= ~bit;
+	d[idx].inheritable &= ~bit;
+	if (syscall(SYS_capset, &h, d))
+		_exit(2);
+}
+
 /* NEW, SET and DEL need CAP_NET_ADMIN; GET, dumps and events do not. */
 static void test_permissions(void)
 {
@@ -1612,26 +1682,13 @@ static void test_permissions(void)
 	if (pid < 0)
 		bail_out("fork: %s", strerror(errno));
 	if (!pid) {
-		struct __user_cap_header_struct h = {
-			.version = _LINUX_CAPABILITY_VERSION_3,
-		};
-		struct __user_cap_data_struct d[2];
 		struct nl_msg *m;
 		struct reply r;
-		int idx = CAP_TO_INDEX(CAP_NET_ADMIN);
-		unsigned int bit = CAP_TO_MASK(CAP_NET_ADMIN);
 
 		close(fds[0]);
 		for (i = 0; i < P_N; i++)
 			res[i] = -EFAULT;
-		if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0) ||
-		    syscall(SYS_capget, &h, d))
-			_exit(2);
-		d[idx].effective &= ~bit;
-		d[idx].permitted &= ~bit;
-		d[idx].inheritable &= ~bit;
-		if (syscall(SYS_capset, &h, d))
-			_exit(2);
+		drop_net_admin();
 		sk = sock_open();
 		m = new_base("unpriv");
 		transact(sk, m, &r);
@@ -1869,6 +1926,1602 @@ static void test_del(void)
 	report(ok && event_none(), "the namespace is left without uplinks");
 }
 
+/* ----------------------------------------------------------- policies */
+
+/* mwan's messages for policies and rules (kmod/nl_policy.c, nl_rule.c). */
+#define M_PNAME_REQ	"policy name required"
+#define M_PEXISTS	"policy name already exists"
+#define M_PNOENT	"no such policy"
+#define M_PNAME_BAD	"invalid policy name: letters, digits, '_', '.' and '-', " \
+			"starting with a letter or digit"
+#define M_NEED_MEMBER	"policy needs a member"
+#define M_MEMBER_UPLINK	"member needs an uplink"
+#define M_MEMBER_DUP	"duplicate member"
+#define M_MEMBERS_MANY	"too many members (at most 32)"
+#define M_RULE_POLICY	"policy required"
+#define M_PREF_REQ	"rule pref required"
+#define M_PREF_EXISTS	"rule pref already exists"
+#define M_RNOENT	"no such rule"
+#define M_NO_PREF	"no pref left after the last rule: give one"
+#define M_FAMILY	"family must be AF_INET or AF_INET6"
+#define M_ADDR_LEN	"address must be 4 (IPv4) or 16 (IPv6) bytes"
+#define M_FAMILIES	"source and destination families differ"
+#define M_FAMILY_ADDR	"family and address disagree"
+#define M_PREFIX_BOTH	"prefix needs both address and length"
+#define M_PREFIX_BAD	"prefix has host bits set or is too long"
+#define M_PORT_ORDER	"port range min exceeds max"
+#define M_PORT_PROTO	"port range needs a protocol with ports"
+
+/* A member as sent (the overrides) and as replies must give it. */
+struct member {
+	const char *uplink;
+	bool own_weight, own_metric;	/* sent, and flagged in replies */
+	uint32_t weight, metric;	/* in effect */
+	uint8_t state;
+};
+
+struct policy {
+	const char *name;
+	int last_resort;		/* -1: not sent, UNREACHABLE in replies */
+	unsigned int n;
+	struct member m[MWAN_MEMBERS_MAX + 1];
+};
+
+static void member_set(struct member *mb, const char *uplink, bool own_weight,
+		       uint32_t weight, bool own_metric, uint32_t metric,
+		       uint8_t state)
+{
+	mb->uplink = uplink;
+	mb->own_weight = own_weight;
+	mb->weight = weight;
+	mb->own_metric = own_metric;
+	mb->metric = metric;
+	mb->state = state;
+}
+
+static void put_member(struct nl_msg *m, const struct member *mb)
+{
+	struct nlattr *nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER |
+					     NLA_F_NESTED);
+
+	nla_put_string(m, MWAN_MEMBER_A_UPLINK, mb->uplink);
+	if (mb->own_weight)
+		nla_put_u32(m, MWAN_MEMBER_A_WEIGHT, mb->weight);
+	if (mb->own_metric)
+		nla_put_u32(m, MWAN_MEMBER_A_METRIC, mb->metric);
+	nla_nest_end(m, nest);
+}
+
+static void put_policy(struct nl_msg *m, const struct policy *p)
+{
+	unsigned int i;
+
+	nla_put_string(m, MWAN_POLICY_A_NAME, p->name);
+	if (p->last_resort >= 0)
+		nla_put_u8(m, MWAN_POLICY_A_LAST_RESORT, p->last_resort);
+	for (i = 0; i < p->n; i++)
+		put_member(m, &p->m[i]);
+}
+
+/* Attribute t of tb: present iff want_present, of len bytes, worth want. */
+static bool check_int(struct nlattr **tb, int t, int len, bool want_present,
+		      uint64_t want, const char *what)
+{
+	uint64_t got;
+
+	if (!tb[t] || !want_present) {
+		if (!tb[t] != !want_present) {
+			whyf("%s: %s", what, tb[t] ? "present, want absent" :
+			     "missing");
+			return false;
+		}
+		return true;
+	}
+	if (nla_len(tb[t]) != len) {
+		whyf("%s: %d bytes, want %d", what, nla_len(tb[t]), len);
+		return false;
+	}
+	got = len == 1 ? nla_get_u8(tb[t]) : len == 2 ? nla_get_u16(tb[t]) :
+	      len == 4 ? nla_get_u32(tb[t]) : len == 8 ? nla_get_u64(tb[t]) : 0;
+	if (got != want) {
+		whyf("%s: got %llu, want %llu", what, (unsigned long long)got,
+		     (unsigned long long)want);
+		return false;
+	}
+	return true;
+}
+
+/* Attribute t of tb: the string want (NULL: absent), NUL-terminated. */
+static bool check_str(struct nlattr **tb, int t, const char *want,
+		      const char *what)
+{
+	struct nlattr *a = tb[t];
+
+	if (!a || !want) {
+		if (!a != !want) {
+			whyf("%s: %s", what, a ? "present, want absent" :
+			     "missing");
+			return false;
+		}
+		return true;
+	}
+	if (nla_len(a) != (int)strlen(want) + 1 ||
+	    memcmp(nla_data(a), want, nla_len(a))) {
+		whyf("%s: \"%.*s\", want \"%s\"", what, nla_len(a),
+		     (char *)nla_data(a), want);
+		return false;
+	}
+	return true;
+}
+
+static bool check_member(struct nlattr *nest, const struct member *w,
+			 unsigned int i)
+{
+	struct nlattr *tb[MWAN_MEMBER_A_MAX + 1], *a;
+	bool ok = true;
+	char what[64];
+	int rem;
+
+	if (!(nest->nla_type & NLA_F_NESTED)) {
+		whyf("member %u: nest without NLA_F_NESTED", i);
+		ok = false;
+	}
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) < MWAN_MEMBER_A_UPLINK ||
+		    nla_type(a) > MWAN_MEMBER_A_MAX) {
+			whyf("member %u: attribute %d", i, nla_type(a));
+			ok = false;
+		}
+	}
+	if (nla_parse_nested(tb, MWAN_MEMBER_A_MAX, nest, NULL)) {
+		whyf("member %u does not parse", i);
+		return false;
+	}
+	snprintf(what, sizeof(what), "member %u uplink", i);
+	ok = check_str(tb, MWAN_MEMBER_A_UPLINK, w->uplink, what) && ok;
+	snprintf(what, sizeof(what), "member %u (%s) weight", i, w->uplink);
+	ok = check_int(tb, MWAN_MEMBER_A_WEIGHT, 4, true, w->weight, what) && ok;
+	snprintf(what, sizeof(what), "member %u (%s) metric", i, w->uplink);
+	ok = check_int(tb, MWAN_MEMBER_A_METRIC, 4, true, w->metric, what) && ok;
+	snprintf(what, sizeof(what), "member %u (%s) own_weight", i, w->uplink);
+	ok = check_int(tb, MWAN_MEMBER_A_OWN_WEIGHT, 0, w->own_weight, 0,
+		       what) && ok;
+	snprintf(what, sizeof(what), "member %u (%s) own_metric", i, w->uplink);
+	ok = check_int(tb, MWAN_MEMBER_A_OWN_METRIC, 0, w->own_metric, 0,
+		       what) && ok;
+	snprintf(what, sizeof(what), "member %u (%s) state", i, w->uplink);
+	ok = check_int(tb, MWAN_MEMBER_A_STATE, 1, true, w->state, what) && ok;
+	return ok;
+}
+
+/* The attributes of the data message in r, for walking them in order. */
+static struct nlattr *reply_attrs_of(struct reply *r, int *len)
+{
+	struct genlmsghdr *g = nlmsg_data((struct nlmsghdr *)r->data);
+
+	*len = genlmsg_attrlen(g, 0);
+	return genlmsg_attrdata(g, 0);
+}
+
+/* The reply (GET, dump or event) describes p: name, last resort, members. */
+static bool check_policy(struct reply *r, const struct policy *p)
+{
+	unsigned int n = 0, names = 0, lrs = 0;
+	struct nlattr *a, *head;
+	bool ok = true;
+	int len, rem;
+
+	head = reply_attrs_of(r, &len);
+	nla_for_each_attr(a, head, len, rem) {
+		switch (nla_type(a)) {
+		case MWAN_POLICY_A_NAME:
+			names++;
+			break;
+		case MWAN_POLICY_A_LAST_RESORT:
+			lrs++;
+			break;
+		case MWAN_POLICY_A_MEMBER:
+			if (n >= p->n) {
+				whyf("more than %u members", p->n);
+				return false;
+			}
+			ok = check_member(a, &p->m[n], n) && ok;
+			n++;
+			break;
+		default:
+			whyf("policy reply with attribute %d", nla_type(a));
+			ok = false;
+		}
+	}
+	CHECK_EQ(names, 1, "name attributes");
+	CHECK_EQ(lrs, 1, "last_resort attributes");
+	CHECK_EQ(n, p->n, "members");
+	ok = check_str(r->tb, MWAN_POLICY_A_NAME, p->name, "name") && ok;
+	ok = check_int(r->tb, MWAN_POLICY_A_LAST_RESORT, 1, true,
+		       p->last_resort < 0 ? MWAN_LAST_RESORT_UNREACHABLE :
+		       (uint64_t)p->last_resort, "last_resort") && ok;
+	return ok;
+}
+
+/* Sends m; it must succeed without data. */
+static bool expect_ok(struct nl_msg *m, const char *what)
+{
+	struct reply r;
+
+	if (!transact(sk, m, &r))
+		return false;
+	if (r.error || r.has_data) {
+		whyf("%s: %s (%s)", what, r.error ? strerror(-r.error) :
+		     "data in the answer", r.msg);
+		return false;
+	}
+	return true;
+}
+
+static struct nl_msg *policy_req(uint8_t cmd, const char *name)
+{
+	struct nl_msg *m = request(cmd, 0);
+
+	nla_put_string(m, MWAN_POLICY_A_NAME, name);
+	return m;
+}
+
+/* NEW or SET of p, and its event. */
+static bool policy_send(uint8_t cmd, const struct policy *p)
+{
+	struct nl_msg *m = request(cmd, 0);
+	struct reply r;
+
+	put_policy(m, p);
+	return expect_ok(m, cmd_name(cmd)) && event_next(cmd, p->name, &r) &&
+	       check_policy(&r, p);
+}
+
+static bool policy_get(const char *name, struct reply *r)
+{
+	if (!transact(sk, policy_req(MWAN_CMD_POLICY_GET, name), r))
+		return false;
+	if (r->error || !r->has_data || r->cmd != MWAN_CMD_POLICY_GET) {
+		whyf("POLICY_GET %s: %s (%s)", name,
+		     r->error ? strerror(-r->error) : "no data or wrong cmd",
+		     r->msg);
+		return false;
+	}
+	return true;
+}
+
+static bool policy_same(const struct policy *p)
+{
+	struct reply r;
+
+	return policy_get(p->name, &r) && check_policy(&r, p);
+}
+
+static bool policy_del(const char *name)
+{
+	struct reply r;
+
+	return expect_ok(policy_req(MWAN_CMD_POLICY_DEL, name), "POLICY_DEL") &&
+	       event_next(MWAN_CMD_POLICY_DEL, name, &r);
+}
+
+/* NEW of an uplink on dev with one u32 or u8 setting, and its event. */
+static bool uplink_add(const char *name, const char *dev, int t, int len,
+		       uint32_t v)
+{
+	struct nl_msg *m = request(MWAN_CMD_UPLINK_NEW, 0);
+	struct reply r;
+	uint8_t v8 = v;
+
+	nla_put_string(m, MWAN_UPLINK_A_NAME, name);
+	nla_put_string(m, MWAN_UPLINK_A_IFNAME, dev);
+	if (t)
+		nla_put(m, t, len, len == 1 ? (void *)&v8 : (void *)&v);
+	return expect_ok(m, "NEW") && event_next(MWAN_CMD_UPLINK_NEW, name, &r);
+}
+
+static bool uplink_set(const char *name, int t, int len, uint32_t v)
+{
+	struct nl_msg *m = set_base(name);
+	struct reply r;
+	uint8_t v8 = v;
+
+	nla_put(m, t, len, len == 1 ? (void *)&v8 : (void *)&v);
+	return expect_ok(m, "SET") && event_next(MWAN_CMD_UPLINK_SET, name, &r);
+}
+
+/* The policies as the tests leave them, for the later checks. */
+static struct policy pol1, pol2;
+
+/*
+ * Uplinks pa (weight 5, metric 2), pb (defaults) and pc (admin down), and
+ * policies over them: NEW, GET, events, overrides, following, SET.
+ */
+static void test_policy(void)
+{
+	static struct policy p3;
+	struct reply r;
+	bool ok;
+
+	ok = uplink_add("pa", DEV0, MWAN_UPLINK_A_WEIGHT, 4, 5) &&
+	     uplink_set("pa", MWAN_UPLINK_A_METRIC, 4, 2) &&
+	     uplink_add("pb", DEV1, 0, 0, 0) &&
+	     uplink_add("pc", DEV0, MWAN_UPLINK_A_ADMIN, 1, MWAN_ADMIN_DOWN);
+	if (!report(ok, "uplinks pa, pb and pc for the policies"))
+		bail_out("cannot go on without uplinks");
+
+	pol1.name = "pol1";
+	pol1.last_resort = MWAN_LAST_RESORT_BLACKHOLE;
+	pol1.n = 3;
+	member_set(&pol1.m[0], "pa", false, 5, false, 2, MWAN_STATE_UP);
+	member_set(&pol1.m[1], "pb", true, 9, true, 4, MWAN_STATE_UP);
+	member_set(&pol1.m[2], "pc", true, 3, false, 1, MWAN_STATE_DOWN);
+	{
+		struct nl_msg *m = request(MWAN_CMD_POLICY_NEW, 0);
+
+		put_policy(m, &pol1);
+		report(expect_ok(m, "POLICY_NEW"),
+		       "POLICY_NEW with members, overrides and last resort");
+	}
+	ok = event_next(MWAN_CMD_POLICY_NEW, "pol1", &r) &&
+	     check_policy(&r, &pol1);
+	report(ok, "POLICY_NEW event carries name, last resort and members "
+	       "(weight, metric, own_* flags, state)");
+	ok = policy_same(&pol1);
+	report(ok, "POLICY_GET returns the members in order with the weight "
+	       "and metric in effect, own_* flags and state");
+	report(event_none(), "POLICY_GET sends no event");
+
+	pol2.name = "pol2";
+	pol2.last_resort = -1;
+	pol2.n = 1;
+	member_set(&pol2.m[0], "pb", false, 1, false, 1, MWAN_STATE_UP);
+	ok = policy_send(MWAN_CMD_POLICY_NEW, &pol2) && policy_same(&pol2);
+	report(ok, "POLICY_NEW without last resort: unreachable");
+
+	p3.name = "pol3";
+	p3.last_resort = MWAN_LAST_RESORT_MAX;
+	p3.n = 2;
+	member_set(&p3.m[0], "pa", true, MWAN_WEIGHT_MIN, true, MWAN_METRIC_MAX,
+		   MWAN_STATE_UP);
+	member_set(&p3.m[1], "pb", true, MWAN_WEIGHT_MAX, true, MWAN_METRIC_MIN,
+		   MWAN_STATE_UP);
+	ok = policy_send(MWAN_CMD_POLICY_NEW, &p3) && policy_same(&p3) &&
+	     policy_del("pol3");
+	report(ok, "member weight %d and %d, metric %d and %d, last resort %d "
+	       "are accepted", MWAN_WEIGHT_MIN, MWAN_WEIGHT_MAX,
+	       MWAN_METRIC_MIN, MWAN_METRIC_MAX, MWAN_LAST_RESORT_MAX);
+
+	ok = uplink_set("pa", MWAN_UPLINK_A_WEIGHT, 4, 6) &&
+	     uplink_set("pa", MWAN_UPLINK_A_METRIC, 4, 3) &&
+	     uplink_set("pb", MWAN_UPLINK_A_WEIGHT, 4, 2) &&
+	     uplink_set("pb", MWAN_UPLINK_A_METRIC, 4, 5) &&
+	     uplink_set("pc", MWAN_UPLINK_A_METRIC, 4, 8) &&
+	     uplink_set("pc", MWAN_UPLINK_A_ADMIN, 1, MWAN_ADMIN_UP);
+	pol1.m[0].weight = 6;
+	pol1.m[0].metric = 3;
+	pol1.m[2].metric = 8;
+	pol1.m[2].state = MWAN_STATE_UP;
+	pol2.m[0].weight = 2;
+	pol2.m[0].metric = 5;
+	ok = ok && policy_same(&pol1) && policy_same(&pol2);
+	report(ok, "members follow their uplink's weight, metric and state, "
+	       "overrides stay");
+	report(event_none(), "uplink changes send no policy event");
+
+	pol2.last_resort = MWAN_LAST_RESORT_DEFAULT;
+	ok = policy_send(MWAN_CMD_POLICY_SET, &pol2) && policy_same(&pol2);
+	report(ok, "POLICY_SET last resort default: event and GET");
+
+	pol1.last_resort = -1;
+	pol1.n = 2;
+	member_set(&pol1.m[0], "pc", false, 1, true, 7, MWAN_STATE_UP);
+	member_set(&pol1.m[1], "pa", false, 6, false, 3, MWAN_STATE_UP);
+	ok = policy_send(MWAN_CMD_POLICY_SET, &pol1) && policy_same(&pol1);
+	report(ok, "POLICY_SET replaces members, overrides and last resort "
+	       "as a whole");
+}
+
+/* One request with a bad attribute; what the kernel must answer. */
+struct raw {
+	int type, len;			/* len -1: a string with its NUL */
+	uint64_t num;			/* the value, in len bytes */
+	const char *addr;		/* or an address, its first len bytes */
+	const char *str;		/* or these len bytes */
+};
+
+/* Puts a; returns its offset. */
+static long put_rawv(struct nl_msg *m, const struct raw *a)
+{
+	unsigned char buf[64] = { 0 };
+	int len = a->len;
+
+	if (a->str) {
+		if (len < 0)
+			len = strlen(a->str) + 1;
+		memcpy(buf, a->str, strlen(a->str) + 1);
+	} else if (a->addr) {
+		inet_pton(strchr(a->addr, ':') ? AF_INET6 : AF_INET, a->addr,
+			  buf);
+	} else if (len == 1) {
+		buf[0] = a->num;
+	} else if (len == 2) {
+		uint16_t v = a->num;
+
+		memcpy(buf, &v, 2);
+	} else if (len == 4) {
+		uint32_t v = a->num;
+
+		memcpy(buf, &v, 4);
+	} else {
+		memcpy(buf, &a->num, sizeof(a->num));
+	}
+	return put_raw(m, a->type, len, buf);
+}
+
+/* Policy requests refused for their top-level attributes. */
+static void test_policy_bad(void)
+{
+	static const struct {
+		struct raw a;
+		int err;
+		const char *msg;
+	} attrs[] = {
+		{ { MWAN_POLICY_A_LAST_RESORT, 4, 0, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_POLICY_A_LAST_RESORT, 0, 0, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_POLICY_A_LAST_RESORT, 1, MWAN_LAST_RESORT_MAX + 1, NULL,
+		    NULL }, ERANGE, M_RANGE },
+		{ { MWAN_POLICY_A_LAST_RESORT, 1, 255, NULL, NULL }, ERANGE,
+		  M_RANGE },
+		{ { MWAN_POLICY_A_LAST_RESORT | NLA_F_NESTED, 1, 0, NULL, NULL },
+		  EINVAL, M_NOT_NESTED },
+		{ { MWAN_POLICY_A_MEMBER, 8, 0, NULL, NULL }, EINVAL, M_NESTED },
+		{ { MWAN_POLICY_A_PAD, 0, 0, NULL, NULL }, EINVAL,
+		  "padding is read-only" },
+		{ { MWAN_POLICY_A_MAX + 1, 4, 0, NULL, NULL }, EINVAL, M_UNKNOWN },
+		{ { MWAN_POLICY_A_UNSPEC, 4, 0, NULL, NULL }, EINVAL, M_UNKNOWN },
+		{ { MWAN_POLICY_A_NAME, -1, 0, NULL, "abcdefghijklmnop" }, EINVAL,
+		  M_POLICY },
+		{ { MWAN_POLICY_A_NAME, 4, 0, NULL, "polx" }, EINVAL, M_POLICY },
+		{ { MWAN_POLICY_A_NAME, 0, 0, NULL, "" }, EINVAL, M_POLICY },
+		{ { MWAN_POLICY_A_NAME, -1, 0, NULL, "" }, EINVAL, M_PNAME_BAD },
+		{ { MWAN_POLICY_A_NAME, -1, 0, NULL, "-pol" }, EINVAL,
+		  M_PNAME_BAD },
+		{ { MWAN_POLICY_A_NAME, -1, 0, NULL, "po l" }, EINVAL,
+		  M_PNAME_BAD },
+	};
+	static const uint8_t cmds[] = {
+		MWAN_CMD_POLICY_NEW, MWAN_CMD_POLICY_SET,
+	};
+	static const uint8_t key_cmds[] = {
+		MWAN_CMD_POLICY_GET, MWAN_CMD_POLICY_SET, MWAN_CMD_POLICY_DEL,
+	};
+	struct member pa;
+	struct nl_msg *m;
+	unsigned int i, c;
+	long offs;
+
+	member_set(&pa, "pa", false, 0, false, 0, 0);
+	for (c = 0; c < ARRAY_SIZE(cmds); c++) {
+		for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+			bool name = attrs[i].a.type == MWAN_POLICY_A_NAME;
+
+			/* SET of a name that is not one is tried below */
+			if (name && cmds[c] == MWAN_CMD_POLICY_SET)
+				continue;
+			m = request(cmds[c], 0);
+			if (name) {
+				offs = put_rawv(m, &attrs[i].a);
+			} else {
+				nla_put_string(m, MWAN_POLICY_A_NAME,
+					       cmds[c] == MWAN_CMD_POLICY_SET ?
+					       "pol1" : "bad");
+				offs = put_rawv(m, &attrs[i].a);
+			}
+			put_member(m, &pa);
+			report(expect_refused(m, attrs[i].err, attrs[i].msg,
+					      offs),
+			       "%s attribute %d of %d bytes: %s",
+			       cmd_name(cmds[c]), attrs[i].a.type & 0x3fff,
+			       attrs[i].a.len, attrs[i].msg);
+		}
+	}
+
+	for (i = 0; i < ARRAY_SIZE(key_cmds); i++) {
+		m = request(key_cmds[i], 0);
+		if (key_cmds[i] == MWAN_CMD_POLICY_SET)
+			put_member(m, &pa);
+		report(expect_missing(m, MWAN_POLICY_A_NAME, M_PNAME_REQ),
+		       "%s without a name: %s", cmd_name(key_cmds[i]),
+		       M_PNAME_REQ);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_POLICY_A_NAME, 6, "ghost");
+		if (key_cmds[i] == MWAN_CMD_POLICY_SET)
+			put_member(m, &pa);
+		report(expect_refused(m, ENOENT, M_PNOENT, offs),
+		       "%s of an unknown name: ENOENT, %s",
+		       cmd_name(key_cmds[i]), M_PNOENT);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_POLICY_A_NAME, 5, "a b!");
+		if (key_cmds[i] == MWAN_CMD_POLICY_SET)
+			put_member(m, &pa);
+		report(expect_refused(m, EINVAL, M_PNAME_BAD, offs),
+		       "%s of an invalid name: %s", cmd_name(key_cmds[i]),
+		       M_PNAME_BAD);
+		if (key_cmds[i] == MWAN_CMD_POLICY_SET)
+			continue;
+		m = policy_req(key_cmds[i], "pol1");
+		offs = next_offs(m);
+		put_member(m, &pa);
+		report(expect_refused(m, EINVAL, M_UNKNOWN, offs),
+		       "%s takes no attribute but the name: %s",
+		       cmd_name(key_cmds[i]), M_UNKNOWN);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_POLICY_A_PAD, 0, NULL);
+		nla_put_string(m, MWAN_POLICY_A_NAME, "pol1");
+		report(expect_refused(m, EINVAL, "padding is read-only", offs),
+		       "%s with a padding attribute: padding is read-only",
+		       cmd_name(key_cmds[i]));
+	}
+
+	m = request(MWAN_CMD_POLICY_NEW, 0);
+	put_member(m, &pa);
+	report(expect_missing(m, MWAN_POLICY_A_NAME, M_PNAME_REQ),
+	       "POLICY_NEW without a name: %s", M_PNAME_REQ);
+	m = policy_req(MWAN_CMD_POLICY_NEW, "bad");
+	nla_put_u8(m, MWAN_POLICY_A_LAST_RESORT, 0);
+	report(expect_missing(m, MWAN_POLICY_A_MEMBER, M_NEED_MEMBER),
+	       "POLICY_NEW without a member: %s", M_NEED_MEMBER);
+	m = policy_req(MWAN_CMD_POLICY_SET, "pol1");
+	report(expect_missing(m, MWAN_POLICY_A_MEMBER, M_NEED_MEMBER),
+	       "POLICY_SET without a member: %s", M_NEED_MEMBER);
+	m = request(MWAN_CMD_POLICY_NEW, 0);
+	offs = put_raw(m, MWAN_POLICY_A_NAME, 5, "pol2");
+	put_member(m, &pa);
+	report(expect_refused(m, EEXIST, M_PEXISTS, offs),
+	       "POLICY_NEW of an existing name: EEXIST, %s", M_PEXISTS);
+	report(policy_same(&pol1) && policy_same(&pol2),
+	       "the refused requests left the policies as they were");
+}
+
+/* Member nests refused: their attributes, their uplink, their number. */
+static void test_member_bad(void)
+{
+	static const struct {
+		struct raw a;
+		int err;
+		const char *msg;
+	} attrs[] = {
+		{ { MWAN_MEMBER_A_WEIGHT, 2, 1, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_MEMBER_A_WEIGHT, 8, 1, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_MEMBER_A_WEIGHT, 0, 0, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_MEMBER_A_METRIC, 1, 1, NULL, NULL }, EINVAL, M_LENGTH },
+		{ { MWAN_MEMBER_A_WEIGHT, 4, MWAN_WEIGHT_MIN - 1, NULL, NULL },
+		  ERANGE, M_RANGE },
+		{ { MWAN_MEMBER_A_WEIGHT, 4, MWAN_WEIGHT_MAX + 1, NULL, NULL },
+		  ERANGE, M_RANGE },
+		{ { MWAN_MEMBER_A_WEIGHT, 4, 0xffffffff, NULL, NULL }, ERANGE,
+		  M_RANGE },
+		{ { MWAN_MEMBER_A_METRIC, 4, MWAN_METRIC_MIN - 1, NULL, NULL },
+		  ERANGE, M_RANGE },
+		{ { MWAN_MEMBER_A_METRIC, 4, MWAN_METRIC_MAX + 1, NULL, NULL },
+		  ERANGE, M_RANGE },
+		{ { MWAN_MEMBER_A_WEIGHT | NLA_F_NESTED, 4, 1, NULL, NULL },
+		  EINVAL, M_NOT_NESTED },
+		{ { MWAN_MEMBER_A_OWN_WEIGHT, 0, 0, NULL, NULL }, EINVAL,
+		  "own_weight is read-only" },
+		{ { MWAN_MEMBER_A_OWN_METRIC, 0, 0, NULL, NULL }, EINVAL,
+		  "own_metric is read-only" },
+		{ { MWAN_MEMBER_A_STATE, 1, 1, NULL, NULL }, EINVAL,
+		  "member state is read-only" },
+		{ { MWAN_MEMBER_A_MAX + 1, 4, 0, NULL, NULL }, EINVAL, M_UNKNOWN },
+		{ { MWAN_MEMBER_A_UNSPEC, 4, 0, NULL, NULL }, EINVAL, M_UNKNOWN },
+	};
+	static const struct {
+		struct raw a;
+		int err;
+		const char *msg;
+	} uplinks[] = {
+		{ { MWAN_MEMBER_A_UPLINK, -1, 0, NULL, "abcdefghijklmnop" },
+		  EINVAL, M_POLICY },
+		{ { MWAN_MEMBER_A_UPLINK, 2, 0, NULL, "pa" }, EINVAL, M_POLICY },
+		{ { MWAN_MEMBER_A_UPLINK, 0, 0, NULL, "" }, EINVAL, M_POLICY },
+		{ { MWAN_MEMBER_A_UPLINK, -1, 0, NULL, "" }, EINVAL, M_NAME_BAD },
+		{ { MWAN_MEMBER_A_UPLINK, -1, 0, NULL, "p/a" }, EINVAL,
+		  M_NAME_BAD },
+		{ { MWAN_MEMBER_A_UPLINK, -1, 0, NULL, "ghost" }, ENOENT,
+		  "no such uplink ghost in member" },
+	};
+	static const uint8_t cmds[] = {
+		MWAN_CMD_POLICY_NEW, MWAN_CMD_POLICY_SET,
+	};
+	struct nlattr *nest;
+	struct member mb;
+	struct nl_msg *m;
+	unsigned int i, c;
+	long offs;
+
+	for (c = 0; c < ARRAY_SIZE(cmds); c++) {
+		const char *name = cmds[c] == MWAN_CMD_POLICY_NEW ? "bad" :
+				   "pol1";
+
+		for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+			m = policy_req(cmds[c], name);
+			nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER |
+					      NLA_F_NESTED);
+			nla_put_string(m, MWAN_MEMBER_A_UPLINK, "pa");
+			offs = put_rawv(m, &attrs[i].a);
+			nla_nest_end(m, nest);
+			report(expect_refused(m, attrs[i].err, attrs[i].msg,
+					      offs),
+			       "%s member attribute %d of %d bytes: %s",
+			       cmd_name(cmds[c]), attrs[i].a.type & 0x3fff,
+			       attrs[i].a.len, attrs[i].msg);
+		}
+		for (i = 0; i < ARRAY_SIZE(uplinks); i++) {
+			member_set(&mb, "pb", false, 0, false, 0, 0);
+			m = policy_req(cmds[c], name);
+			put_member(m, &mb);
+			nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER |
+					      NLA_F_NESTED);
+			offs = put_rawv(m, &uplinks[i].a);
+			nla_nest_end(m, nest);
+			report(expect_refused(m, uplinks[i].err, uplinks[i].msg,
+					      offs),
+			       "%s member uplink \"%s\" in %d bytes: %s",
+			       cmd_name(cmds[c]), uplinks[i].a.str,
+			       uplinks[i].a.len, uplinks[i].msg);
+		}
+
+		m = policy_req(cmds[c], name);
+		offs = put_raw(m, MWAN_POLICY_A_MEMBER | NLA_F_NESTED, 0, NULL);
+		report(expect_refused(m, EINVAL, M_MEMBER_UPLINK, offs),
+		       "%s with an empty member: %s", cmd_name(cmds[c]),
+		       M_MEMBER_UPLINK);
+		m = policy_req(cmds[c], name);
+		offs = next_offs(m);
+		nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER | NLA_F_NESTED);
+		nla_put_u32(m, MWAN_MEMBER_A_WEIGHT, 3);
+		nla_nest_end(m, nest);
+		report(expect_refused(m, EINVAL, M_MEMBER_UPLINK, offs),
+		       "%s with a member of a weight only: %s",
+		       cmd_name(cmds[c]), M_MEMBER_UPLINK);
+
+		m = policy_req(cmds[c], name);
+		member_set(&mb, "pa", false, 0, false, 0, 0);
+		put_member(m, &mb);
+		member_set(&mb, "pb", false, 0, false, 0, 0);
+		put_member(m, &mb);
+		nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER | NLA_F_NESTED);
+		offs = put_raw(m, MWAN_MEMBER_A_UPLINK, 3, "pa");
+		nla_put_u32(m, MWAN_MEMBER_A_WEIGHT, 4);
+		nla_nest_end(m, nest);
+		report(expect_refused(m, EINVAL, M_MEMBER_DUP, offs),
+		       "%s with uplink pa twice: %s", cmd_name(cmds[c]),
+		       M_MEMBER_DUP);
+	}
+	report(policy_same(&pol1), "the refused POLICY_SETs left pol1 alone");
+}
+
+/* MWAN_MEMBERS_MAX members, one more, and dumps of large policies. */
+static void test_members_max(void)
+{
+	static struct policy big;
+	static char names[MWAN_MEMBERS_MAX + 1][8];
+	struct nlattr *nest;
+	struct nl_msg *m;
+	unsigned int i;
+	bool ok = true;
+	long offs = 0;
+
+	for (i = 0; i < MWAN_MEMBERS_MAX && ok; i++) {
+		snprintf(names[i], sizeof(names[i]), "m%u", i);
+		ok = uplink_add(names[i], i % 2 ? DEV1 : DEV0, 0, 0, 0);
+	}
+	report(ok, "%d more uplinks", MWAN_MEMBERS_MAX);
+
+	big.name = "big";
+	big.last_resort = MWAN_LAST_RESORT_BLACKHOLE;
+	big.n = MWAN_MEMBERS_MAX;
+	for (i = 0; i < MWAN_MEMBERS_MAX; i++)
+		member_set(&big.m[i], names[i], i % 3 == 0, 100 + i, i % 5 == 0,
+			   i % 5 == 0 ? 200 + i : 1, MWAN_STATE_UP);
+	for (i = 0; i < MWAN_MEMBERS_MAX; i++)
+		if (!big.m[i].own_weight)
+			big.m[i].weight = 1;
+	ok = policy_send(MWAN_CMD_POLICY_NEW, &big) && policy_same(&big);
+	report(ok, "POLICY_NEW with %d members", MWAN_MEMBERS_MAX);
+
+	for (i = 0; i < 2; i++) {
+		uint8_t cmd = i ? MWAN_CMD_POLICY_SET : MWAN_CMD_POLICY_NEW;
+		unsigned int j;
+
+		m = policy_req(cmd, i ? "big" : "big2");
+		for (j = 0; j <= MWAN_MEMBERS_MAX; j++) {
+			if (j == MWAN_MEMBERS_MAX) {
+				offs = next_offs(m);
+				nest = nla_nest_start(m, MWAN_POLICY_A_MEMBER |
+						      NLA_F_NESTED);
+				nla_put_string(m, MWAN_MEMBER_A_UPLINK, "pa");
+				nla_nest_end(m, nest);
+			} else {
+				put_member(m, &big.m[j]);
+			}
+		}
+		report(expect_refused(m, EINVAL, M_MEMBERS_MANY, offs),
+		       "%s with %d members: %s", cmd_name(cmd),
+		       MWAN_MEMBERS_MAX + 1, M_MEMBERS_MANY);
+	}
+	report(policy_same(&big), "the refused POLICY_SET left big alone");
+	{
+		struct nl_msg *d = request(MWAN_CMD_UPLINK_DEL, 0);
+
+		offs = put_raw(d, MWAN_UPLINK_A_NAME, 3, "m0");
+		report(expect_refused(d, EBUSY, "uplink in use by policy big",
+				      offs),
+		       "DEL of an uplink in use by a policy: EBUSY, "
+		       "uplink in use by policy big");
+	}
+}
+
+/* A dump of cmd through bufsize bytes; mid() runs after the first datagram. */
+struct gdump {
+	unsigned int datagrams, msgs, intr, bad;
+	int done_error;
+	bool complete;
+	unsigned int n;
+	uint32_t keys[1024];		/* rule prefs, or policy "dp<N>" numbers */
+};
+
+static void dump_cmd(uint8_t cmd, size_t bufsize, void (*mid)(void),
+		     struct gdump *d)
+{
+	struct nl_sock *ds = sock_open();
+	unsigned char *buf = malloc(bufsize);
+	struct nl_msg *m = request(cmd, NLM_F_DUMP);
+	static struct reply r;
+	uint32_t seq;
+	int n;
+
+	memset(d, 0, sizeof(*d));
+	nl_send_auto(ds, m);
+	seq = nlmsg_hdr(m)->nlmsg_seq;
+	nlmsg_free(m);
+	while (!d->complete) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		n = sock_recv(ds, buf, bufsize, TIMEOUT_MS);
+		if (n <= 0) {
+			whyf("dump: %s", n ? strerror(-n) : "timeout");
+			break;
+		}
+		if (d->datagrams++ == 0 && mid)
+			mid();
+		for (; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			uint32_t key = 0;
+
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				d->intr++;
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR) {
+				d->done_error = *(int *)nlmsg_data(nlh);
+				d->complete = true;
+				break;
+			}
+			d->msgs++;
+			if (!parse_uplink(nlh, &r) || r.cmd != cmd) {
+				d->bad++;
+				continue;
+			}
+			if (cmd == MWAN_CMD_RULE_GET) {
+				if (!r.tb[MWAN_RULE_A_PREF] ||
+				    !r.tb[MWAN_RULE_A_POLICY]) {
+					d->bad++;
+					continue;
+				}
+				key = nla_get_u32(r.tb[MWAN_RULE_A_PREF]);
+			} else {
+				const char *name;
+
+				if (!r.tb[MWAN_POLICY_A_NAME] ||
+				    !r.tb[MWAN_POLICY_A_MEMBER]) {
+					d->bad++;
+					continue;
+				}
+				name = nla_get_string(r.tb[MWAN_POLICY_A_NAME]);
+				if (sscanf(name, "dp%u", &key) != 1)
+					key = 0;
+			}
+			if (d->n < ARRAY_SIZE(d->keys))
+				d->keys[d->n++] = key;
+		}
+	}
+	free(buf);
+	nl_socket_free(ds);
+}
+
+static void policy_churn(void)
+{
+	struct member mb;
+	struct nl_msg *m = policy_req(MWAN_CMD_POLICY_SET, "pol2");
+	struct reply r;
+
+	member_set(&mb, "pb", false, 0, false, 0, 0);
+	put_member(m, &mb);
+	nla_put_u8(m, MWAN_POLICY_A_LAST_RESORT, MWAN_LAST_RESORT_DEFAULT);
+	if (expect_ok(m, "POLICY_SET"))
+		event_next(MWAN_CMD_POLICY_SET, "pol2", &r);
+}
+
+#define DUMP_POLICIES	8
+
+/* Dumps of large policies: each once, resumed, flagged when changed. */
+static void test_policy_dump(void)
+{
+	static struct policy dp;
+	unsigned int i, seen[DUMP_POLICIES + 1] = { 0 }, others = 0;
+	struct gdump *d = malloc(sizeof(*d));
+	char name[16];
+	bool ok = true;
+
+	dp = pol1;
+	for (i = 0; i < MWAN_MEMBERS_MAX; i++) {
+		static char names[MWAN_MEMBERS_MAX][8];
+
+		snprintf(names[i], sizeof(names[i]), "m%u", i);
+		member_set(&dp.m[i], names[i], true, 1000, true, 255,
+			   MWAN_STATE_UP);
+	}
+	dp.n = MWAN_MEMBERS_MAX;
+	for (i = 1; i <= DUMP_POLICIES && ok; i++) {
+		snprintf(name, sizeof(name), "dp%u", i);
+		dp.name = name;
+		ok = policy_send(MWAN_CMD_POLICY_NEW, &dp);
+	}
+	report(ok, "POLICY_NEW of %d policies of %d members", DUMP_POLICIES,
+	       MWAN_MEMBERS_MAX);
+
+	dump_cmd(MWAN_CMD_POLICY_GET, 4096, NULL, d);
+	for (i = 0; i < d->n; i++) {
+		if (d->keys[i] >= 1 && d->keys[i] <= DUMP_POLICIES)
+			seen[d->keys[i]]++;
+		else
+			others++;
+	}
+	/* pol1, pol2 and big besides */
+	ok = d->complete && !d->done_error && !d->bad && !d->intr &&
+	     others == 3 && d->msgs == DUMP_POLICIES + 3;
+	for (i = 1; i <= DUMP_POLICIES; i++)
+		ok = ok && seen[i] == 1;
+	if (!ok)
+		whyf("complete %d error %d msgs %u bad %u intr %u others %u",
+		     d->complete, d->done_error, d->msgs, d->bad, d->intr,
+		     others);
+	report(ok, "policy dump returns each of the %d policies once",
+	       DUMP_POLICIES + 3);
+	report(d->datagrams > 2, "the policy dump resumed over %u datagrams "
+	       "of 4 KiB", d->datagrams);
+
+	dump_cmd(MWAN_CMD_POLICY_GET, 4096, policy_churn, d);
+	if (!d->complete || d->done_error || !d->intr)
+		whyf("complete %d error %d intr %u", d->complete, d->done_error,
+		     d->intr);
+	report(d->complete && !d->done_error && d->intr,
+	       "a POLICY_SET during the policy dump sets NLM_F_DUMP_INTR");
+	{
+		struct nl_msg *m = request(MWAN_CMD_POLICY_GET, NLM_F_DUMP);
+		long offs = put_raw(m, MWAN_POLICY_A_MEMBER | NLA_F_NESTED, 0,
+				    NULL);
+
+		report(expect_refused(m, EINVAL, M_UNKNOWN, offs),
+		       "policy dump request with a member: %s", M_UNKNOWN);
+	}
+
+	ok = true;
+	for (i = 1; i <= DUMP_POLICIES && ok; i++) {
+		snprintf(name, sizeof(name), "dp%u", i);
+		ok = policy_del(name);
+	}
+	report(ok, "POLICY_DEL of the %d policies, one event each",
+	       DUMP_POLICIES);
+	free(d);
+}
+
+/* -------------------------------------------------------------- rules */
+
+struct rule {
+	uint32_t pref;			/* 0: not sent (appended) */
+	uint8_t family;			/* AF_INET, AF_INET6; 0: not sent */
+	unsigned int src_bytes, dst_bytes;	/* 4 or 16; 0: not sent */
+	unsigned char src[16], dst[16];
+	uint8_t src_len, dst_len;
+	uint8_t proto;			/* 0: not sent */
+	int sport_min, sport_max, dport_min, dport_max;	/* -1: not sent */
+	const char *iifname;		/* NULL: not sent */
+	uint32_t sticky;		/* 0: not sent */
+	const char *policy;
+};
+
+static void rule_init(struct rule *ru, uint32_t pref, const char *policy)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->pref = pref;
+	ru->policy = policy;
+	ru->sport_min = ru->sport_max = ru->dport_min = ru->dport_max = -1;
+}
+
+static unsigned int addr_parse(const char *s, unsigned char *a)
+{
+	memset(a, 0, 16);
+	if (strchr(s, ':')) {
+		inet_pton(AF_INET6, s, a);
+		return 16;
+	}
+	inet_pton(AF_INET, s, a);
+	return 4;
+}
+
+static void put_rule(struct nl_msg *m, const struct rule *ru)
+{
+	if (ru->pref)
+		nla_put_u32(m, MWAN_RULE_A_PREF, ru->pref);
+	if (ru->family)
+		nla_put_u8(m, MWAN_RULE_A_FAMILY, ru->family);
+	if (ru->src_bytes) {
+		nla_put(m, MWAN_RULE_A_SRC, ru->src_bytes, ru->src);
+		nla_put_u8(m, MWAN_RULE_A_SRC_LEN, ru->src_len);
+	}
+	if (ru->dst_bytes) {
+		nla_put(m, MWAN_RULE_A_DST, ru->dst_bytes, ru->dst);
+		nla_put_u8(m, MWAN_RULE_A_DST_LEN, ru->dst_len);
+	}
+	if (ru->proto)
+		nla_put_u8(m, MWAN_RULE_A_PROTO, ru->proto);
+	if (ru->sport_min >= 0)
+		nla_put_u16(m, MWAN_RULE_A_SPORT_MIN, ru->sport_min);
+	if (ru->sport_max >= 0)
+		nla_put_u16(m, MWAN_RULE_A_SPORT_MAX, ru->sport_max);
+	if (ru->dport_min >= 0)
+		nla_put_u16(m, MWAN_RULE_A_DPORT_MIN, ru->dport_min);
+	if (ru->dport_max >= 0)
+		nla_put_u16(m, MWAN_RULE_A_DPORT_MAX, ru->dport_max);
+	if (ru->iifname)
+		nla_put_string(m, MWAN_RULE_A_IIFNAME, ru->iifname);
+	if (ru->sticky)
+		nla_put_u32(m, MWAN_RULE_A_STICKY, ru->sticky);
+	nla_put_string(m, MWAN_RULE_A_POLICY, ru->policy);
+}
+
+static bool check_prefix(struct reply *r, int t, unsigned int bytes,
+			 const unsigned char *addr, uint8_t len,
+			 const char *what)
+{
+	char lwhat[32];
+	bool ok;
+
+	snprintf(lwhat, sizeof(lwhat), "%s_len", what);
+	ok = check_int(r->tb, t + 1, 1, bytes, len, lwhat);
+	if (!r->tb[t] != !bytes) {
+		whyf("%s: %s", what, bytes ? "missing" : "present, want absent");
+		return false;
+	}
+	if (bytes && ((unsigned int)nla_len(r->tb[t]) != bytes ||
+		      memcmp(nla_data(r->tb[t]), addr, bytes))) {
+		whyf("%s differs (%d bytes)", what, nla_len(r->tb[t]));
+		return false;
+	}
+	return ok;
+}
+
+static bool check_ports(struct reply *r, int t, int min, int max,
+			const char *what)
+{
+	unsigned int lo = min < 0 ? 0 : min, hi = max < 0 ? 0xffff : max;
+	bool any = lo == 0 && hi == 0xffff;
+	char w[32];
+	bool ok;
+
+	snprintf(w, sizeof(w), "%s min", what);
+	ok = check_int(r->tb, t, 2, !any, lo, w);
+	snprintf(w, sizeof(w), "%s max", what);
+	return check_int(r->tb, t + 1, 2, !any, hi, w) && ok;
+}
+
+/* The reply (GET, dump or event) describes ru, at pref. */
+static bool check_rule(struct reply *r, const struct rule *ru, uint32_t pref)
+{
+	struct nlattr *a, *head, *st[MWAN_STATS_A_MAX + 1];
+	unsigned int bytes = ru->src_bytes ?: ru->dst_bytes;
+	uint8_t family = ru->family ?: bytes == 4 ? AF_INET :
+			 bytes == 16 ? AF_INET6 : 0;
+	bool ok = true;
+	int len, rem;
+
+	head = reply_attrs_of(r, &len);
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) <= MWAN_RULE_A_PAD ||
+		    nla_type(a) > MWAN_RULE_A_MAX) {
+			whyf("rule reply with attribute %d", nla_type(a));
+			ok = false;
+		}
+	}
+	ok = check_int(r->tb, MWAN_RULE_A_PREF, 4, true, pref, "pref") && ok;
+	ok = check_int(r->tb, MWAN_RULE_A_FAMILY, 1, family, family,
+		       "family") && ok;
+	ok = check_prefix(r, MWAN_RULE_A_SRC, ru->src_bytes, ru->src,
+			  ru->src_len, "src") && ok;
+	ok = check_prefix(r, MWAN_RULE_A_DST, ru->dst_bytes, ru->dst,
+			  ru->dst_len, "dst") && ok;
+	ok = check_int(r->tb, MWAN_RULE_A_PROTO, 1, ru->proto, ru->proto,
+		       "proto") && ok;
+	ok = check_ports(r, MWAN_RULE_A_SPORT_MIN, ru->sport_min,
+			 ru->sport_max, "sport") && ok;
+	ok = check_ports(r, MWAN_RULE_A_DPORT_MIN, ru->dport_min,
+			 ru->dport_max, "dport") && ok;
+	ok = check_str(r->tb, MWAN_RULE_A_IIFNAME, ru->iifname, "iifname") && ok;
+	ok = check_int(r->tb, MWAN_RULE_A_STICKY, 4, ru->sticky, ru->sticky,
+		       "sticky") && ok;
+	ok = check_str(r->tb, MWAN_RULE_A_POLICY, ru->policy, "policy") && ok;
+	a = r->tb[MWAN_RULE_A_STATS];
+	if (!a || !(a->nla_type & NLA_F_NESTED) ||
+	    nla_parse_nested(st, MWAN_STATS_A_MAX, a, NULL) ||
+	    !st[MWAN_STATS_A_PACKETS] || nla_len(st[MWAN_STATS_A_PACKETS]) != 8) {
+		whyf("stats missing, not a nest, or without a u64 packets");
+		ok = false;
+	}
+	return ok;
+}
+
+static struct nl_msg *rule_req(uint8_t cmd, uint32_t pref)
+{
+	struct nl_msg *m = request(cmd, 0);
+
+	nla_put_u32(m, MWAN_RULE_A_PREF, pref);
+	return m;
+}
+
+static bool rule_get(uint32_t pref, struct reply *r)
+{
+	if (!transact(sk, rule_req(MWAN_CMD_RULE_GET, pref), r))
+		return false;
+	if (r->error || !r->has_data || r->cmd != MWAN_CMD_RULE_GET) {
+		whyf("RULE_GET %u: %s (%s)", pref,
+		     r->error ? strerror(-r->error) : "no data or wrong cmd",
+		     r->msg);
+		return false;
+	}
+	return true;
+}
+
+/* NEW of ru (at pref, when it gives none); its event and GET describe it. */
+static bool rule_new(const struct rule *ru, uint32_t pref)
+{
+	struct nl_msg *m = request(MWAN_CMD_RULE_NEW, 0);
+	struct reply r;
+
+	put_rule(m, ru);
+	return expect_ok(m, "RULE_NEW") &&
+	       event_rule(MWAN_CMD_RULE_NEW, pref, &r) &&
+	       check_rule(&r, ru, pref) &&
+	       rule_get(pref, &r) && check_rule(&r, ru, pref);
+}
+
+static bool rule_del(uint32_t pref)
+{
+	struct reply r;
+
+	return expect_ok(rule_req(MWAN_CMD_RULE_DEL, pref), "RULE_DEL") &&
+	       event_rule(MWAN_CMD_RULE_DEL, pref, &r);
+}
+
+static struct rule rule100;
+
+/* Rules with every match, defaults, appended prefs, the ends of ranges. */
+static void test_rules(void)
+{
+	struct rule ru;
+	struct reply r;
+	bool ok;
+
+	rule_init(&rule100, 100, "pol1");
+	rule100.family = AF_INET6;
+	rule100.src_bytes = addr_parse("2001:db8::", rule100.src);
+	rule100.src_len = 32;
+	rule100.dst_bytes = addr_parse("2001:db8:1::", rule100.dst);
+	rule100.dst_len = 48;
+	rule100.proto = 6;
+	rule100.sport_min = 1000;
+	rule100.sport_max = 2000;
+	rule100.dport_min = 443;
+	rule100.dport_max = 443;
+	rule100.iifname = DEV1;
+	rule100.sticky = 600;
+	{
+		struct nl_msg *m = request(MWAN_CMD_RULE_NEW, 0);
+
+		put_rule(m, &rule100);
+		report(expect_ok(m, "RULE_NEW"),
+		       "RULE_NEW with every match attribute");
+	}
+	ok = event_rule(MWAN_CMD_RULE_NEW, 100, &r) &&
+	     check_rule(&r, &rule100, 100);
+	report(ok, "RULE_NEW event carries every attribute and the stats");
+	ok = rule_get(100, &r) && check_rule(&r, &rule100, 100);
+	report(ok, "RULE_GET returns every attribute as set");
+	report(event_none(), "RULE_GET sends no event");
+
+	rule_init(&ru, 200, "pol2");
+	ru.src_bytes = addr_parse("10.0.0.0", ru.src);
+	ru.src_len = 8;
+	ru.dst_bytes = addr_parse("192.0.2.128", ru.dst);
+	ru.dst_len = 25;
+	ru.proto = 17;
+	ru.dport_min = 53;
+	ru.dport_max = 53;
+	report(rule_new(&ru, 200), "RULE_NEW IPv4 prefixes: the family "
+	       "follows from them");
+
+	rule_init(&ru, 300, "pol2");
+	ru.family = AF_INET;
+	ru.proto = 1;
+	ru.iifname = "nosuchdev0";
+	ru.sticky = MWAN_STICKY_MAX;
+	report(rule_new(&ru, 300), "RULE_NEW family alone, ICMP, a device "
+	       "that does not exist, sticky %d", MWAN_STICKY_MAX);
+
+	rule_init(&ru, 150, "pol2");
+	ru.family = AF_INET6;
+	ru.proto = 132;
+	ru.sport_min = 1024;
+	ru.dport_max = 0;
+	ru.sticky = 1;
+	report(rule_new(&ru, 150), "RULE_NEW between two prefs, open-ended "
+	       "port ranges (1024-65535, 0-0), sticky 1");
+
+	rule_init(&ru, 0, "pol1");
+	report(rule_new(&ru, 301), "RULE_NEW without pref appends after the "
+	       "highest: 301, and matches everything");
+
+	rule_init(&ru, 0xffffffff, "pol1");
+	ru.family = AF_INET6;
+	ok = rule_new(&ru, 0xffffffff);
+	{
+		struct nl_msg *m = request(MWAN_CMD_RULE_NEW, 0);
+
+		nla_put_string(m, MWAN_RULE_A_POLICY, "pol1");
+		ok = expect_refused(m, ERANGE, M_NO_PREF, NO_OFFS) && ok;
+	}
+	ok = rule_del(0xffffffff) && ok;
+	report(ok, "pref 4294967295 is accepted; after it, RULE_NEW without "
+	       "pref: ERANGE, %s", M_NO_PREF);
+}
+
+/* Rule requests refused, each for one attribute. */
+static void test_rule_bad(void)
+{
+#define R(t, l, n)	{ t, l, n, NULL, NULL }
+#define A(t, l, s)	{ t, l, 0, s, NULL }
+#define S(t, l, s)	{ t, l, 0, NULL, s }
+	static const struct {
+		struct raw a[3];
+		int blame;		/* which of a[] is blamed, -1: none */
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ { R(MWAN_RULE_A_PREF, 2, 7) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_PREF, 8, 7) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_PREF, 4, 0) }, 0, ERANGE, M_RANGE },
+		{ { R(MWAN_RULE_A_FAMILY, 4, AF_INET) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_FAMILY, 1, 0) }, 0, EINVAL, M_FAMILY },
+		{ { R(MWAN_RULE_A_FAMILY, 1, 3) }, 0, EINVAL, M_FAMILY },
+		{ { R(MWAN_RULE_A_FAMILY, 1, 255) }, 0, EINVAL, M_FAMILY },
+		{ { A(MWAN_RULE_A_SRC, 17, "2001:db8::"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 32) }, 0, ERANGE, M_POLICY },
+		{ { A(MWAN_RULE_A_DST, 32, "2001:db8::"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 32) }, 0, ERANGE, M_POLICY },
+		{ { A(MWAN_RULE_A_SRC, 5, "10.0.0.0"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 8) }, 0, EINVAL, M_ADDR_LEN },
+		{ { A(MWAN_RULE_A_SRC, 0, "10.0.0.0"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 0) }, 0, EINVAL, M_ADDR_LEN },
+		{ { A(MWAN_RULE_A_DST, 8, "10.0.0.0"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 8) }, 0, EINVAL, M_ADDR_LEN },
+		{ { A(MWAN_RULE_A_SRC, 4, "10.0.0.0"),
+		    R(MWAN_RULE_A_SRC_LEN, 4, 8) }, 1, EINVAL, M_LENGTH },
+		{ { A(MWAN_RULE_A_SRC, 16, "2001:db8::"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 129) }, 1, ERANGE, M_RANGE },
+		{ { A(MWAN_RULE_A_DST, 16, "2001:db8::"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 255) }, 1, ERANGE, M_RANGE },
+		{ { A(MWAN_RULE_A_SRC, 4, "10.0.0.0") }, 0, EINVAL,
+		  M_PREFIX_BOTH },
+		{ { R(MWAN_RULE_A_DST_LEN, 1, 8) }, 0, EINVAL, M_PREFIX_BOTH },
+		{ { A(MWAN_RULE_A_SRC, 4, "10.0.0.1"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 8) }, 1, EINVAL, M_PREFIX_BAD },
+		{ { A(MWAN_RULE_A_DST, 16, "2001:db8::1"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 64) }, 1, EINVAL, M_PREFIX_BAD },
+		{ { A(MWAN_RULE_A_SRC, 4, "10.0.0.0"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 33) }, 1, EINVAL, M_PREFIX_BAD },
+		{ { A(MWAN_RULE_A_DST, 4, "192.0.2.0"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 128) }, 1, EINVAL, M_PREFIX_BAD },
+		{ { R(MWAN_RULE_A_FAMILY, 1, AF_INET),
+		    A(MWAN_RULE_A_SRC, 16, "2001:db8::"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 32) }, 0, EINVAL, M_FAMILY_ADDR },
+		{ { R(MWAN_RULE_A_FAMILY, 1, AF_INET6),
+		    A(MWAN_RULE_A_DST, 4, "10.0.0.0"),
+		    R(MWAN_RULE_A_DST_LEN, 1, 8) }, 0, EINVAL, M_FAMILY_ADDR },
+		{ { A(MWAN_RULE_A_SRC, 4, "10.0.0.0"),
+		    R(MWAN_RULE_A_SRC_LEN, 1, 8),
+		    A(MWAN_RULE_A_DST, 16, "2001:db8::") }, 2, EINVAL,
+		  M_FAMILIES },
+		{ { R(MWAN_RULE_A_PROTO, 2, 6) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_PROTO, 1, 1),
+		    R(MWAN_RULE_A_DPORT_MIN, 2, 80) }, 0, EINVAL, M_PORT_PROTO },
+		{ { R(MWAN_RULE_A_PROTO, 1, 58),
+		    R(MWAN_RULE_A_SPORT_MAX, 2, 1000) }, 0, EINVAL,
+		  M_PORT_PROTO },
+		/* uapi, spec and mwanctl(8): a port range needs such a protocol */
+		{ { R(MWAN_RULE_A_DPORT_MIN, 2, 80) }, 0, EINVAL, M_PORT_PROTO },
+		{ { R(MWAN_RULE_A_SPORT_MIN, 1, 80) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_SPORT_MAX, 4, 80) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_DPORT_MIN, 0, 0) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_DPORT_MAX, 8, 80) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_PROTO, 1, 6),
+		    R(MWAN_RULE_A_SPORT_MIN, 2, 2000),
+		    R(MWAN_RULE_A_SPORT_MAX, 2, 1000) }, 2, EINVAL,
+		  M_PORT_ORDER },
+		{ { R(MWAN_RULE_A_PROTO, 1, 17),
+		    R(MWAN_RULE_A_DPORT_MIN, 2, 2),
+		    R(MWAN_RULE_A_DPORT_MAX, 2, 1) }, 2, EINVAL, M_PORT_ORDER },
+		{ { S(MWAN_RULE_A_IIFNAME, -1, "abcdefghijklmnop") }, 0, EINVAL,
+		  M_POLICY },
+		{ { S(MWAN_RULE_A_IIFNAME, 4, "mwc0") }, 0, EINVAL, M_POLICY },
+		{ { S(MWAN_RULE_A_IIFNAME, -1, "") }, 0, EINVAL, M_IFNAME_BAD },
+		{ { S(MWAN_RULE_A_IIFNAME, -1, "a/b") }, 0, EINVAL,
+		  M_IFNAME_BAD },
+		{ { R(MWAN_RULE_A_STICKY, 2, 1) }, 0, EINVAL, M_LENGTH },
+		{ { R(MWAN_RULE_A_STICKY, 4, 0) }, 0, ERANGE, M_RANGE },
+		{ { R(MWAN_RULE_A_STICKY, 4, MWAN_STICKY_MAX + 1) }, 0, ERANGE,
+		  M_RANGE },
+		{ { R(MWAN_RULE_A_STATS, 0, 0) }, 0, EINVAL,
+		  "stats is read-only" },
+		{ { R(MWAN_RULE_A_PAD, 0, 0) }, 0, EINVAL,
+		  "padding is read-only" },
+		{ { R(MWAN_RULE_A_MAX + 1, 4, 0) }, 0, EINVAL, M_UNKNOWN },
+		{ { R(MWAN_RULE_A_UNSPEC, 4, 0) }, 0, EINVAL, M_UNKNOWN },
+		{ { R(MWAN_RULE_A_PROTO | NLA_F_NESTED, 1, 6) }, 0, EINVAL,
+		  M_NOT_NESTED },
+	};
+	static const struct {
+		struct raw a;
+		int err;
+		const char *msg;
+	} policies[] = {
+		{ S(MWAN_RULE_A_POLICY, -1, "ghost"), ENOENT, M_PNOENT },
+		{ S(MWAN_RULE_A_POLICY, -1, "abcdefghijklmnop"), EINVAL,
+		  M_POLICY },
+		{ S(MWAN_RULE_A_POLICY, 4, "pol1"), EINVAL, M_POLICY },
+		{ S(MWAN_RULE_A_POLICY, -1, ""), EINVAL, M_PNAME_BAD },
+		{ S(MWAN_RULE_A_POLICY, -1, "p+1"), EINVAL, M_PNAME_BAD },
+	};
+#undef R
+#undef A
+#undef S
+	static const uint8_t key_cmds[] = {
+		MWAN_CMD_RULE_GET, MWAN_CMD_RULE_DEL,
+	};
+	struct gdump *d = malloc(sizeof(*d));
+	unsigned int i, j, before;
+	struct nl_msg *m;
+	long offs;
+
+	dump_cmd(MWAN_CMD_RULE_GET, REPLY_MAX, NULL, d);
+	before = d->msgs;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char what[160] = "";
+		long blamed = NO_OFFS;
+
+		m = request(MWAN_CMD_RULE_NEW, 0);
+		nla_put_string(m, MWAN_RULE_A_POLICY, "pol1");
+		for (j = 0; j < ARRAY_SIZE(cases[i].a) && cases[i].a[j].type |
+		     cases[i].a[j].len | cases[i].a[j].num; j++) {
+			size_t l = strlen(what);
+
+			offs = put_rawv(m, &cases[i].a[j]);
+			if ((int)j == cases[i].blame)
+				blamed = offs;
+			snprintf(what + l, sizeof(what) - l, "%s%d/%d",
+				 j ? " " : "", cases[i].a[j].type & 0x3fff,
+				 cases[i].a[j].len);
+		}
+		report(expect_refused(m, cases[i].err, cases[i].msg, blamed),
+		       "RULE_NEW with attributes (type/bytes) %s: %s", what,
+		       cases[i].msg);
+	}
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		m = request(MWAN_CMD_RULE_NEW, 0);
+		nla_put_u8(m, MWAN_RULE_A_PROTO, 6);
+		offs = put_rawv(m, &policies[i].a);
+		report(expect_refused(m, policies[i].err, policies[i].msg, offs),
+		       "RULE_NEW policy \"%s\" in %d bytes: %s",
+		       policies[i].a.str, policies[i].a.len, policies[i].msg);
+	}
+	m = request(MWAN_CMD_RULE_NEW, 0);
+	nla_put_u32(m, MWAN_RULE_A_PREF, 7);
+	report(expect_missing(m, MWAN_RULE_A_POLICY, M_RULE_POLICY),
+	       "RULE_NEW without a policy: %s", M_RULE_POLICY);
+	m = request(MWAN_CMD_RULE_NEW, 0);
+	offs = put_raw(m, MWAN_RULE_A_PREF, 4, &(uint32_t){ 100 });
+	nla_put_string(m, MWAN_RULE_A_POLICY, "pol2");
+	report(expect_refused(m, EEXIST, M_PREF_EXISTS, offs),
+	       "RULE_NEW of an existing pref: EEXIST, %s", M_PREF_EXISTS);
+
+	for (i = 0; i < ARRAY_SIZE(key_cmds); i++) {
+		m = request(key_cmds[i], 0);
+		report(expect_missing(m, MWAN_RULE_A_PREF, M_PREF_REQ),
+		       "%s without a pref: %s", cmd_name(key_cmds[i]),
+		       M_PREF_REQ);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_RULE_A_PREF, 4, &(uint32_t){ 99 });
+		report(expect_refused(m, ENOENT, M_RNOENT, offs),
+		       "%s of an unknown pref: ENOENT, %s",
+		       cmd_name(key_cmds[i]), M_RNOENT);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_RULE_A_PREF, 4, &(uint32_t){ 0 });
+		report(expect_refused(m, ERANGE, M_RANGE, offs),
+		       "%s of pref 0: %s", cmd_name(key_cmds[i]), M_RANGE);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_RULE_A_PREF, 2, &(uint16_t){ 100 });
+		report(expect_refused(m, EINVAL, M_LENGTH, offs),
+		       "%s of a 2-byte pref: %s", cmd_name(key_cmds[i]),
+		       M_LENGTH);
+		m = rule_req(key_cmds[i], 100);
+		offs = put_raw(m, MWAN_RULE_A_FAMILY, 1, &(uint8_t){ AF_INET });
+		report(expect_refused(m, EINVAL, M_UNKNOWN, offs),
+		       "%s takes no attribute but the pref: %s",
+		       cmd_name(key_cmds[i]), M_UNKNOWN);
+		m = request(key_cmds[i], 0);
+		offs = put_raw(m, MWAN_RULE_A_PAD, 0, NULL);
+		nla_put_u32(m, MWAN_RULE_A_PREF, 100);
+		report(expect_refused(m, EINVAL, "padding is read-only", offs),
+		       "%s with a padding attribute: padding is read-only",
+		       cmd_name(key_cmds[i]));
+	}
+
+	dump_cmd(MWAN_CMD_RULE_GET, REPLY_MAX, NULL, d);
+	if (d->msgs != before)
+		whyf("%u rules before, %u after", before, d->msgs);
+	{
+		struct reply r;
+
+		report(d->msgs == before && rule_get(100, &r) &&
+		       check_rule(&r, &rule100, 100),
+		       "the refused requests added, removed and changed no rule");
+	}
+	/* Rules wrongly accepted above would fail every later check: gone. */
+	for (i = 0; i < d->n; i++) {
+		switch (d->keys[i]) {
+		case 100: case 150: case 200: case 300: case 301:
+			break;
+		default:
+			rule_del(d->keys[i]);
+			why[0] = '\0';
+		}
+	}
+	free(d);
+}
+
+#define DUMP_RULES	300
+
+static void rule_churn(void)
+{
+	struct rule ru;
+	struct reply r;
+	struct nl_msg *m = request(MWAN_CMD_RULE_NEW, 0);
+
+	rule_init(&ru, 5000, "pol2");
+	put_rule(m, &ru);
+	if (expect_ok(m, "RULE_NEW"))
+		event_rule(MWAN_CMD_RULE_NEW, 5000, &r);
+}
+
+/* Many rules: a dump in pref order, resumed, flagged when changed. */
+static void test_rule_dump(void)
+{
+	struct gdump *d = malloc(sizeof(*d));
+	unsigned int i, existing, inorder = 1;
+	struct rule ru;
+	bool ok = true;
+
+	dump_cmd(MWAN_CMD_RULE_GET, REPLY_MAX, NULL, d);
+	existing = d->msgs;
+	for (i = 0; i < DUMP_RULES && ok; i++) {
+		struct nl_msg *m = request(MWAN_CMD_RULE_NEW, 0);
+		struct reply r;
+
+		rule_init(&ru, 1000 + i, i % 2 ? "pol1" : "pol2");
+		ru.proto = 6;
+		ru.dport_min = ru.dport_max = 1000 + i;
+		put_rule(m, &ru);
+		ok = expect_ok(m, "RULE_NEW") &&
+		     event_rule(MWAN_CMD_RULE_NEW, 1000 + i, &r);
+	}
+	report(ok, "RULE_NEW of %d rules, one event each", DUMP_RULES);
+
+	dump_cmd(MWAN_CMD_RULE_GET, 4096, NULL, d);
+	for (i = 1; i < d->n; i++)
+		inorder &= d->keys[i] > d->keys[i - 1];
+	ok = d->complete && !d->done_error && !d->bad && !d->intr &&
+	     d->msgs == existing + DUMP_RULES && inorder;
+	if (!ok)
+		whyf("complete %d error %d msgs %u (want %u) bad %u intr %u "
+		     "in order %u", d->complete, d->done_error, d->msgs,
+		     existing + DUMP_RULES, d->bad, d->intr, inorder);
+	report(ok, "rule dump returns each of the %u rules once, in pref order",
+	       existing + DUMP_RULES);
+	report(d->datagrams > 2, "the rule dump resumed over %u datagrams of "
+	       "4 KiB", d->datagrams);
+
+	dump_cmd(MWAN_CMD_RULE_GET, 4096, rule_churn, d);
+	if (!d->complete || d->done_error || !d->intr)
+		whyf("complete %d error %d intr %u", d->complete, d->done_error,
+		     d->intr);
+	report(d->complete && !d->done_error && d->intr,
+	       "a RULE_NEW during the rule dump sets NLM_F_DUMP_INTR");
+	{
+		struct nl_msg *m = request(MWAN_CMD_RULE_GET, NLM_F_DUMP);
+		long offs = put_raw(m, MWAN_RULE_A_POLICY, 5, "pol1");
+
+		report(expect_refused(m, EINVAL, M_UNKNOWN, offs),
+		       "rule dump request with a policy: %s", M_UNKNOWN);
+	}
+
+	ok = rule_del(5000);
+	for (i = 0; i < DUMP_RULES && ok; i++)
+		ok = rule_del(1000 + i);
+	report(ok, "RULE_DEL of the %d rules, one event each", DUMP_RULES + 1);
+	free(d);
+}
+
+/* Policy and rule changes need CAP_NET_ADMIN; reading them does not. */
+static void test_object_permissions(void)
+{
+	enum { P_PNEW, P_PSET, P_PDEL, P_RNEW, P_RDEL, P_PGET, P_PDUMP,
+	       P_RGET, P_RDUMP, P_N };
+	static const char *const what[P_N] = {
+		"POLICY_NEW", "POLICY_SET", "POLICY_DEL", "RULE_NEW",
+		"RULE_DEL", "POLICY_GET", "policy dump", "RULE_GET",
+		"rule dump",
+	};
+	int res[P_N], fds[2], status, i;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fds))
+		bail_out("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		bail_out("fork: %s", strerror(errno));
+	if (!pid) {
+		struct member mb;
+		struct rule ru;
+		struct nl_msg *m;
+		struct reply r;
+
+		close(fds[0]);
+		drop_net_admin();
+		sk = sock_open();
+		member_set(&mb, "pa", false, 0, false, 0, 0);
+		m = policy_req(MWAN_CMD_POLICY_NEW, "unpriv");
+		put_member(m, &mb);
+		transact(sk, m, &r);
+		res[P_PNEW] = r.error;
+		m = policy_req(MWAN_CMD_POLICY_SET, "pol2");
+		put_member(m, &mb);
+		transact(sk, m, &r);
+		res[P_PSET] = r.error;
+		transact(sk, policy_req(MWAN_CMD_POLICY_DEL, "pol2"), &r);
+		res[P_PDEL] = r.error;
+		m = request(MWAN_CMD_RULE_NEW, 0);
+		rule_init(&ru, 7, "pol2");
+		put_rule(m, &ru);
+		transact(sk, m, &r);
+		res[P_RNEW] = r.error;
+		transact(sk, rule_req(MWAN_CMD_RULE_DEL, 100), &r);
+		res[P_RDEL] = r.error;
+		transact(sk, policy_req(MWAN_CMD_POLICY_GET, "pol1"), &r);
+		res[P_PGET] = r.error ? r.error : r.has_data ? 0 : -ENODATA;
+		transact(sk, request(MWAN_CMD_POLICY_GET, NLM_F_DUMP), &r);
+		res[P_PDUMP] = r.error ? r.error : r.has_data ? 0 : -ENODATA;
+		transact(sk, rule_req(MWAN_CMD_RULE_GET, 100), &r);
+		res[P_RGET] = r.error ? r.error : r.has_data ? 0 : -ENODATA;
+		transact(sk, request(MWAN_CMD_RULE_GET, NLM_F_DUMP), &r);
+		res[P_RDUMP] = r.error ? r.error : r.has_data ? 0 : -ENODATA;
+		if (write(fds[1], res, sizeof(res)) != sizeof(res))
+			_exit(3);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], res, sizeof(res)) != sizeof(res))
+		for (i = 0; i < P_N; i++)
+			res[i] = -EFAULT;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	for (i = 0; i < P_N; i++) {
+		int want = i <= P_RDEL ? -EPERM : 0;
+
+		if (res[i] != want)
+			whyf("errno %d (%s), want %d", -res[i],
+			     strerror(-res[i]), -want);
+		report(res[i] == want, "without CAP_NET_ADMIN: %s %s", what[i],
+		       i <= P_RDEL ? "fails with EPERM" : "works");
+	}
+	report(event_none(), "the refused policy and rule changes sent no event");
+	{
+		struct reply r;
+
+		report(policy_same(&pol1) && policy_same(&pol2) &&
+		       rule_get(100, &r) && check_rule(&r, &rule100, 100),
+		       "the refused policy and rule changes changed nothing");
+	}
+}
+
+/* Objects in use cannot go; once unused, everything is deleted. */
+static void test_in_use_and_cleanup(void)
+{
+	struct nl_msg *m;
+	struct reply r;
+	unsigned int i;
+	bool ok;
+	long offs;
+
+	m = request(MWAN_CMD_POLICY_DEL, 0);
+	offs = put_raw(m, MWAN_POLICY_A_NAME, 5, "pol1");
+	report(expect_refused(m, EBUSY, "policy in use by rule 100", offs),
+	       "POLICY_DEL of a policy in use: EBUSY, policy in use by rule "
+	       "100 (the lowest pref)");
+	m = request(MWAN_CMD_POLICY_DEL, 0);
+	offs = put_raw(m, MWAN_POLICY_A_NAME, 5, "pol2");
+	report(expect_refused(m, EBUSY, "policy in use by rule 150", offs),
+	       "POLICY_DEL of pol2: EBUSY, policy in use by rule 150");
+	m = request(MWAN_CMD_UPLINK_DEL, 0);
+	offs = put_raw(m, MWAN_UPLINK_A_NAME, 3, "pa");
+	report(expect_refused(m, EBUSY, "uplink in use by policy pol1", offs),
+	       "DEL of uplink pa: EBUSY, uplink in use by policy pol1");
+
+	ok = rule_get(100, &r) && check_rule(&r, &rule100, 100) &&
+	     rule_del(100);
+	report(ok, "RULE_DEL: the event carries the rule as it was");
+	m = request(MWAN_CMD_RULE_GET, 0);
+	offs = put_raw(m, MWAN_RULE_A_PREF, 4, &(uint32_t){ 100 });
+	report(expect_refused(m, ENOENT, M_RNOENT, offs),
+	       "RULE_GET after RULE_DEL: ENOENT");
+	ok = rule_del(150) && rule_del(200) && rule_del(300) && rule_del(301);
+	report(ok, "RULE_DEL of the other rules");
+
+	ok = expect_ok(policy_req(MWAN_CMD_POLICY_DEL, "pol1"), "POLICY_DEL") &&
+	     event_next(MWAN_CMD_POLICY_DEL, "pol1", &r) &&
+	     check_policy(&r, &pol1);
+	report(ok, "POLICY_DEL once unused: the event carries the policy as "
+	       "it was");
+	m = request(MWAN_CMD_POLICY_GET, 0);
+	offs = put_raw(m, MWAN_POLICY_A_NAME, 5, "pol1");
+	report(expect_refused(m, ENOENT, M_PNOENT, offs),
+	       "POLICY_GET after POLICY_DEL: ENOENT");
+	ok = policy_del("pol2") && policy_del("big");
+	report(ok, "POLICY_DEL of the other policies");
+
+	ok = uplink_del("pa") && uplink_del("pb") && uplink_del("pc");
+	for (i = 0; i < MWAN_MEMBERS_MAX && ok; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "m%u", i);
+		ok = uplink_del(name);
+	}
+	report(ok, "DEL of the uplinks once no policy uses them");
+	report(event_none(), "no other event");
+}
+
 static void read_mark_mask(void)
 {
 	FILE *f = fopen("/sys/module/mwan/parameters/mark_mask", "r");
@@ -1907,6 +3560,16 @@ int main(void)
 	test_permissions();
 	test_dump();
 	test_del();
+	test_policy();
+	test_policy_bad();
+	test_member_bad();
+	test_members_max();
+	test_policy_dump();
+	test_rules();
+	test_rule_bad();
+	test_rule_dump();
+	test_object_permissions();
+	test_in_use_and_cleanup();
 
 	printf("1..%u\n", tests);
 	printf("# %u passed, %u failed\n", tests - failures, failures);

@@ -1,42 +1,85 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Small-packet forwarding rate through the lab's router, for `make bench`:
-# "none" (plain routing and masquerade), "nft" (mwan3-style balancing in
-# nftables, nft-mwan3.sh) and "mwan" (mwan.ko configured with mwanctl).
+# Small-packet forwarding rate through the lab's router, for `make bench`,
+# mode against mode, interleaved in one run:
+#   none       plain routing, conntrack and masquerade (no balancing)
+#   nft        the mwan3 way in nftables (nft-mwan3.sh: ct mark restore,
+#              numgen weighted map, fwmark rules), uplinks 1:1
+#   mwan       mwan.ko: 2 uplinks, 1 policy (1:1), 10 rules, the LAN's last
+#   mwan-rN    the same with N rules (N-1 that do not match, then the LAN's)
 #
-# pktgen in the client sends 64-byte UDP frames over FLOWS flows (source
-# ports) at full speed for SECS seconds; each carrier counts and drops
-# them at its ingress, so the rate is what the router forwarded, packets/s
-# at the receiver with the sender saturating. Under TCG the router's
-# namespace cannot be charged CPU apart from the rest, so the receiver's
-# rate is the measure. Modes alternate over ROUNDS rounds; each run uses
-# new source ports, so no flow inherits a conntrack mark from another mode.
+# pktgen in the client sends 64-byte UDP frames at full speed; each carrier
+# counts and drops them at its ingress (netdev hook), so the rate is what
+# the router forwarded. pktgen runs on CPU 1 and RPS hands the router's
+# LAN input to CPU 0, so CPU 0 does the forwarding (and the carriers' drop)
+# and nothing else; its busy time per forwarded packet is the second
+# figure. Two measures per mode:
+#   steady  FLOWS flows (random source ports); counted after WARM seconds,
+#           when every flow has its conntrack entry and uplink: the cost of
+#           restoring the mark and routing by it
+#   new     every packet a new flow (source address and port stepped over
+#           5 x 64512 tuples): conntrack creation, NAT and classification,
+#           i.e. the rule lookup, on every packet
+# Every run sends to its own destination address (198.18.0.0/15), so no
+# run meets a flow of another; the router's conntrack table is flushed
+# after each run. Each round runs every mode once, the order rotated by one
+# each round; ratios are taken within a round, then the median over rounds.
 #
-# usage: fwd-rate.sh [ -t SECS ] [ -f FLOWS ] [ -r ROUNDS ] [ MODE... ]
-# output: "# ..." progress lines, then per mode one line
-#   bench mode=MODE pps=MEDIAN min=N max=N wan1=PKTS wan2=PKTS rounds=N secs=N flows=N
-#   (wan1/wan2: packets of the median run counted at isp1/isp2)
+# usage: fwd-rate.sh [ -t SECS ] [ -w WARM ] [ -f FLOWS ] [ -r ROUNDS ] [ -R N,N... ] [ -m MEASURES ] [ MODE... ]
+#   -t  seconds counted per run (3)        -w  warm-up seconds, steady (1)
+#   -f  flows of the steady measure (1024) -r  rounds (10)
+#   -R  rule counts of the mwan-rN modes (1,100,10000; 10k is 10000)
+#   -m  measures, comma-separated (steady,new)
+#   MODE  none, nft, mwan, mwan-rN (default: none nft mwan and -R's)
+# output: "# ..." progress lines (one per run, the ratios of each round),
+# then "bench ..." lines:
+#   bench measure=M mode=X pps=MEDIAN min=N max=N ns_pkt=MEDIAN wan2_share=MEDIAN runs=N
+#   bench measure=M ratio=A/B median=R min=R max=R rounds=N
+#   (ns_pkt: CPU 0 busy time per forwarded packet; wan2_share: the
+#   fraction of the packets counted at isp2)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab.sh"
 
 secs=3
+warm=1
 flows=1024
-rounds=3
-while getopts t:f:r:h opt; do
+rounds=10
+counts=1,100,10000
+measures=steady,new
+while getopts t:w:f:r:R:m:h opt; do
 	case $opt in
 	t) secs=$OPTARG ;;
+	w) warm=$OPTARG ;;
 	f) flows=$OPTARG ;;
 	r) rounds=$OPTARG ;;
-	*) sed -n 's/^# \{0,1\}//; /^usage:/,/isp2)$/p' "$0"; exit 2 ;;
+	R) counts=$OPTARG ;;
+	m) measures=$OPTARG ;;
+	*) sed -n 's/^# \{0,1\}//; /^usage:/,/counted at isp2)$/p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
+counts=${counts//10k/10000}
 modes=("$@")
-[ $# -gt 0 ] || modes=(none nft mwan)
+if [ $# -eq 0 ]; then
+	modes=(none nft mwan)
+	for n in ${counts//,/ }; do
+		modes+=("mwan-r$n")
+	done
+fi
+IFS=, read -r -a meas <<< "$measures"
+for m in "${meas[@]}"; do
+	case $m in steady|new) ;; *) fail "no measure '$m' (steady, new)" ;; esac
+done
+{ [ "$flows" -ge 1 ] && [ "$flows" -le 64512 ]; } || fail "-f: 1 to 64512 flows"
 
-require_cmd nft
+require_cmd nft conntrack
 require_module pktgen nft_numgen nft_fib_inet
+[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (pktgen on one, the router on the other)"
+
 lab_up -S
+# Room for the new-flow runs' entries (flushed after each run).
+sysctl -qw net.netfilter.nf_conntrack_max=1048576
+echo 262144 > /sys/module/nf_conntrack/parameters/hashsize
 
 # The carriers count and drop the benchmark's packets as they arrive.
 for isp in isp1 isp2; do
@@ -49,9 +92,39 @@ for isp in isp1 isp2; do
 	}
 	EOF
 done
-
+# The router's LAN input is processed on CPU 0; pktgen runs on CPU 1.
+r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
 lan_mac=$(r cat /sys/class/net/lan0/address)
-port=1024
+run_no=0
+
+# Rules for mwan-rN: N-1 that never match the benchmark's packets (sources
+# and destinations elsewhere, and two on the LAN's prefix for other
+# protocols), then the LAN's, last.
+rules()
+{
+	local n=$1 i fill=$(($1 - 3))
+
+	[ "$n" -ge 3 ] || fill=0
+	for ((i = 0; i < fill; i++)); do
+		case $((i % 3)) in
+		0) echo "rule add pref $((10 + i)) from 10.$((i >> 16)).$((i >> 8 & 255)).$((i & 255)) policy balanced" ;;
+		1) echo "rule add pref $((10 + i)) to 192.168.$((i >> 8 & 255)).$((i & 255)) policy balanced" ;;
+		2) echo "rule add pref $((10 + i)) from $((11 + (i >> 16))).$((i >> 8 & 255)).$((i & 255)).0/24 proto udp dport 9 policy balanced" ;;
+		esac
+	done
+	if [ "$n" -ge 3 ]; then
+		echo "rule add pref 1000001 from 10.250.250.0/29 proto tcp dport 443 policy balanced"
+		echo "rule add pref 1000002 from 10.250.250.0/29 proto icmp policy balanced"
+	elif [ "$n" -eq 2 ]; then
+		echo "rule add pref 1000001 from 10.250.250.0/29 proto tcp dport 443 policy balanced"
+	fi
+	echo "rule add pref 1000010 from 10.250.250.0/29 policy balanced"
+}
+
+unrules()
+{
+	rules "$1" | awk '{ print "rule del pref " $4 }'
+}
 
 mode_none()  { :; }
 unmode_none() { :; }
@@ -68,25 +141,33 @@ unmode_nft()
 	lab_route_flush
 }
 
-# The same balancing from mwan.ko, per ARCHITECTURE.md's grammar.
-mode_mwan()
+# The same balancing from mwan.ko, per mwanctl(8).
+mode_mwan_n()
 {
-	mwanctl -n "$LAB_R" -batch - <<-EOF
-	uplink add wan1 dev wan1 via $LAB_GW1 via $LAB_GW1_6
-	uplink add wan2 dev wan2 via $LAB_GW2 via $LAB_GW2_6
-	policy add balanced member wan1 weight 1 member wan2 weight 1
-	rule add pref 100 from 10.250.250.0/29 policy balanced
-	EOF
+	local t0=$EPOCHREALTIME t
+
+	{
+		echo "uplink add wan1 dev wan1 via $LAB_GW1 via $LAB_GW1_6"
+		echo "uplink add wan2 dev wan2 via $LAB_GW2 via $LAB_GW2_6"
+		echo "policy add balanced member wan1 weight 1 member wan2 weight 1"
+		rules "$1"
+	} | mwanctl -n "$LAB_R" -batch -
+	t=$EPOCHREALTIME
+	setup_ms=$(((${t/./} - ${t0/./}) / 1000))
 }
 
-unmode_mwan()
+unmode_mwan_n()
 {
-	mwanctl -n "$LAB_R" -batch - <<-EOF
-	rule del pref 100
-	policy del balanced
-	uplink del wan1
-	uplink del wan2
-	EOF
+	local t0=$EPOCHREALTIME t
+
+	{
+		unrules "$1"
+		echo "policy del balanced"
+		echo "uplink del wan1"
+		echo "uplink del wan2"
+	} | mwanctl -n "$LAB_R" -batch -
+	t=$EPOCHREALTIME
+	teardown_ms=$(((${t/./} - ${t0/./}) / 1000))
 }
 
 mwan_ready()
@@ -101,32 +182,62 @@ counted()
 	n "$1" nft list chain netdev bench in | sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
-# One run: pktgen from the client for $secs seconds over new source ports.
-# Prints "PPS WAN1 WAN2".
+# CPU 0's busy time, in USER_HZ ticks.
+cpu0_busy()
+{
+	awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
+}
+
+# One run of measure $1. Sets res="PPS NS_PER_PKT WAN1 WAN2".
 run_once()
 {
-	local a1 a2 b1 b2 pg=/proc/net/pktgen
+	local measure=$1 pg=/proc/net/pktgen dst a1 a2 b1 b2 c0 c1 t0 t1 us fwd
+	local cfg=()
 
+	run_no=$((run_no + 1))
+	dst=198.$((18 + (run_no >> 16 & 1))).$((run_no >> 8 & 255)).$((run_no & 255))
+	cfg=('count 0' 'clone_skb 0' 'pkt_size 60' 'delay 0'
+		"dst $dst" "dst_mac $lan_mac" 'udp_dst_min 9' 'udp_dst_max 9')
+	if [ "$measure" = steady ]; then
+		cfg+=("src_min $LAB_CLIENT4" "src_max $LAB_CLIENT4"
+			'udp_src_min 1024' "udp_src_max $((1024 + flows - 1))"
+			'flag UDPSRC_RND')
+	else
+		# Sequential: (address, port) repeats after 5 * 64512 packets.
+		cfg+=('src_min 10.250.250.2' 'src_max 10.250.250.6'
+			'udp_src_min 1024' 'udp_src_max 65535')
+	fi
+	c bash -c '
+	pg=$1; shift
+	echo rem_device_all > $pg/kpktgend_0
+	echo rem_device_all > $pg/kpktgend_1
+	echo add_device eth0 > $pg/kpktgend_1
+	for cmd; do
+		echo "$cmd" > $pg/eth0
+	done' - "$pg" "${cfg[@]}"
+	c sh -c "echo start > $pg/pgctrl" &
+	if [ "$measure" = steady ]; then
+		sleep "$warm"
+	else
+		sleep 0.3
+	fi
+	t0=$EPOCHREALTIME
+	c0=$(cpu0_busy)
 	a1=$(counted isp1)
 	a2=$(counted isp2)
-	c bash -c "
-	echo rem_device_all > $pg/kpktgend_0
-	echo add_device eth0 > $pg/kpktgend_0
-	for cmd in 'count 0' 'clone_skb 0' 'pkt_size 60' 'delay 0' \
-		'dst $LAB_SERVER4' 'dst_mac $lan_mac' \
-		'src_min $LAB_CLIENT4' 'src_max $LAB_CLIENT4' \
-		'udp_dst_min 9' 'udp_dst_max 9' \
-		'udp_src_min $port' 'udp_src_max $((port + flows - 1))' 'flag UDPSRC_RND'; do
-		echo \"\$cmd\" > $pg/eth0
-	done
-	echo start > $pg/pgctrl &
-	sleep $secs
-	echo stop > $pg/pgctrl
-	wait"
-	port=$((port + flows))
+	sleep "$secs"
+	t1=$EPOCHREALTIME
+	c1=$(cpu0_busy)
 	b1=$(counted isp1)
 	b2=$(counted isp2)
-	echo $(((b1 - a1 + b2 - a2) / secs)) $((b1 - a1)) $((b2 - a2))
+	c sh -c "echo stop > $pg/pgctrl"
+	wait
+	us=$((${t1/./} - ${t0/./}))
+	fwd=$((b1 - a1 + b2 - a2))
+	[ "$fwd" -gt 0 ] || fail "nothing forwarded ($measure)"
+	# ticks are 1/100 s: ns = ticks * 10^7
+	res="$((fwd * 1000000 / us)) $(((c1 - c0) * 10000000 / fwd)) $((b1 - a1)) $((b2 - a2))"
+	r conntrack -F 2> /dev/null || true
 }
 
 declare -A results
@@ -134,27 +245,85 @@ run=()
 for mode in "${modes[@]}"; do
 	case $mode in
 	none|nft) run+=("$mode") ;;
-	mwan) if why=$(mwan_ready); then run+=(mwan); else log "mode mwan skipped: $why"; fi ;;
-	*) fail "no mode '$mode' (none, nft, mwan)" ;;
+	mwan|mwan-r[1-9]*)
+		[ "$mode" = mwan ] || [[ ${mode#mwan-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
+		if why=$(mwan_ready); then run+=("$mode"); else log "mode $mode skipped: $why"; fi ;;
+	*) fail "no mode '$mode' (none, nft, mwan, mwan-rN)" ;;
 	esac
 done
 [ ${#run[@]} -gt 0 ] || skip "nothing to measure"
-if [ $((port + rounds * ${#run[@]} * flows)) -gt 65536 ]; then
-	fail "out of source ports: fewer rounds or flows"
+log "modes: ${run[*]}; measures: ${meas[*]}; rounds $rounds, $secs s per run (+$warm s warm-up), $flows steady flows"
+
+# The ratios reported: A/B for each pair whose modes both ran.
+pairs=()
+has() { [[ " ${run[*]} " == *" $1 "* ]]; }
+for p in mwan/none mwan/nft nft/none; do
+	has "${p%/*}" && has "${p#*/}" && pairs+=("$p")
+done
+rmodes=()
+for mode in "${run[@]}"; do
+	[[ $mode == mwan-r* ]] && rmodes+=("$mode")
+done
+if [ ${#rmodes[@]} -gt 1 ]; then
+	base=$(printf '%s\n' "${rmodes[@]}" | sort -t r -k 2 -n | head -n 1)
+	for mode in $(printf '%s\n' "${rmodes[@]}" | sort -t r -k 2 -nr); do
+		[ "$mode" = "$base" ] || pairs+=("$mode/$base")
+	done
 fi
+
+nm=${#run[@]}
+declare -A pps_of
 for ((round = 1; round <= rounds; round++)); do
-	for mode in "${run[@]}"; do
-		"mode_$mode"
-		res=$(run_once)
-		"unmode_$mode"
-		log "round $round mode $mode: pps wan1 wan2 = $res"
-		results[$mode]+="$res"$'\n'
+	for ((k = 0; k < nm; k++)); do
+		mode=${run[$(((k + round - 1) % nm))]}
+		setup_ms=0 teardown_ms=0
+		case $mode in
+		mwan) mode_mwan_n 10 ;;
+		mwan-r*) mode_mwan_n "${mode#mwan-r}" ;;
+		*) "mode_$mode" ;;
+		esac
+		for m in "${meas[@]}"; do
+			run_once "$m"
+			read -r pps nspp w1 w2 <<< "$res"
+			pps_of[$round/$m/$mode]=$pps
+			results[$m/$mode]+="$pps $nspp $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.3f", b / (a + b) }')"$'\n'
+			log "round $round $m $mode: pps $pps ns/pkt $nspp isp1 $w1 isp2 $w2"
+		done
+		case $mode in
+		mwan) unmode_mwan_n 10 ;;
+		mwan-r*) unmode_mwan_n "${mode#mwan-r}" ;;
+		*) "unmode_$mode" ;;
+		esac
+		[ "$setup_ms" = 0 ] || log "round $round $mode: setup $setup_ms ms, teardown $teardown_ms ms"
+	done
+	for m in "${meas[@]}"; do
+		line=
+		for p in "${pairs[@]}"; do
+			a=${pps_of[$round/$m/${p%/*}]} b=${pps_of[$round/$m/${p#*/}]}
+			ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')
+			results[ratio/$m/$p]+="$ratio"$'\n'
+			line+=" $p=$ratio"
+		done
+		[ -z "$line" ] || log "round $round $m ratios:$line"
 	done
 done
-for mode in "${run[@]}"; do
-	sorted=$(sort -n <<< "${results[$mode]%$'\n'}")
-	read -r min _ <<< "$(head -n 1 <<< "$sorted")"
-	read -r max _ <<< "$(tail -n 1 <<< "$sorted")"
-	read -r pps w1 w2 <<< "$(sed -n "$(((rounds + 1) / 2))p" <<< "$sorted")"
-	echo "bench mode=$mode pps=$pps min=$min max=$max wan1=$w1 wan2=$w2 rounds=$rounds secs=$secs flows=$flows"
+
+# The median (the lower middle one for an even count), min and max of column $1.
+stats()
+{
+	sort -g -k "$1,$1" | awk -v c="$1" '{ v[NR] = $c } END { printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+for m in "${meas[@]}"; do
+	for mode in "${run[@]}"; do
+		data=${results[$m/$mode]%$'\n'}
+		read -r med lo hi <<< "$(stats 1 <<< "$data")"
+		read -r ns _ <<< "$(stats 2 <<< "$data")"
+		read -r share _ <<< "$(stats 3 <<< "$data")"
+		echo "bench measure=$m mode=$mode pps=$med min=$lo max=$hi ns_pkt=$ns wan2_share=$share runs=$rounds"
+	done
+	for p in "${pairs[@]}"; do
+		read -r med lo hi <<< "$(stats 1 <<< "${results[ratio/$m/$p]%$'\n'}")"
+		echo "bench measure=$m ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
+	done
 done

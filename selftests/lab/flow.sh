@@ -20,6 +20,8 @@
 #                                 from its customer with a source not the
 #                                 customer's (ingress filtering, BCP 38)
 #   bcp38_drops UPLINK            packets that filter dropped
+#   nft_packets NS FAMILY TABLE CHAIN
+#                                 packets counted by the rules of CHAIN
 #   no_icmp_ratelimit NS          the namespace sends every ICMP error it must
 
 LAB_LAN2_4=10.250.251
@@ -106,11 +108,10 @@ bcp38()
 	_lab_isp "$1" || return 1
 	ip netns exec "$_lab_ns" nft -f - <<-EOF
 	table inet bcp38 {
-		counter spoofed { }
 		chain forward {
 			type filter hook forward priority filter; policy accept;
-			iifname "cust0" ip saddr != 100.64.$_lab_idx.0/30 counter name spoofed drop
-			iifname "cust0" ip6 saddr != 2001:db8:$_lab_idx::/64 counter name spoofed drop
+			iifname "cust0" ip saddr != 100.64.$_lab_idx.0/30 counter drop
+			iifname "cust0" ip6 saddr != 2001:db8:$_lab_idx::/64 counter drop
 		}
 	}
 	EOF
@@ -119,8 +120,17 @@ bcp38()
 bcp38_drops()
 {
 	_lab_isp "$1" || return 1
-	ip netns exec "$_lab_ns" nft -j list counter inet bcp38 spoofed |
-		jq -r '.nftables[] | select(.counter) | .counter.packets'
+	nft_packets "$_lab_ns" inet bcp38 forward
+}
+
+# NS FAMILY TABLE CHAIN: the packets the counters of CHAIN's rules counted
+# (anonymous counters: named ones need nft_objref, a module in some
+# kernels and not in others).
+nft_packets()
+{
+	ip netns exec "$1" nft -j list chain "$2" "$3" "$4" |
+		jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) |
+		     .counter.packets] | add // 0'
 }
 
 no_icmp_ratelimit()
