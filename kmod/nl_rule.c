@@ -246,7 +246,11 @@ static int parse_spec(struct nlattr **tb, struct mwan_rule_spec *s,
 				    "port range min exceeds max");
 		break;
 	case MWAN_RULE_BAD_PROTO:
-		NL_SET_ERR_MSG_ATTR(extack, tb[MWAN_RULE_A_PROTO],
+		NL_SET_ERR_MSG_ATTR(extack, tb[MWAN_RULE_A_PROTO] ?:
+				    tb[MWAN_RULE_A_SPORT_MIN] ?:
+				    tb[MWAN_RULE_A_SPORT_MAX] ?:
+				    tb[MWAN_RULE_A_DPORT_MIN] ?:
+				    tb[MWAN_RULE_A_DPORT_MAX],
 				    "port range needs a protocol with ports");
 		break;
 	default:
@@ -352,7 +356,8 @@ int mwan_nl_rule_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mwan_net *mn = mwan_net(genl_info_net(info));
 	struct mwan_rule *rule;
-	int ret = -ENOENT;
+	struct sk_buff *ev;
+	int ret = -ENOENT, filled = 0;
 
 	if (ATTR_MISSING(info, MWAN_RULE_A_PREF, "rule pref required"))
 		return -EINVAL;
@@ -360,8 +365,16 @@ int mwan_nl_rule_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	rule = find_rule(mn, info);
 	if (rule) {
-		mwan_netlink_notify_rule(mn, rule, MWAN_CMD_RULE_DEL);
+		/* Filled while the rule exists, sent only once it is gone. */
+		ev = mwan_nl_event_new(mn, rule_msg_size());
+		if (ev)
+			filled = fill_rule(ev, rule, 0, 0, 0, MWAN_CMD_RULE_DEL,
+					   NULL);
 		ret = mwan_rule_del(mn, rule);
+		if (ev && ret)
+			nlmsg_free(ev);
+		else if (ev)
+			mwan_nl_event_send(mn, ev, filled);
 	}
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();

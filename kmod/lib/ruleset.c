@@ -101,7 +101,8 @@ enum mwan_rule_check mwan_rule_spec_check(const struct mwan_rule_spec *spec)
 		return MWAN_RULE_BAD_SPORT;
 	if (spec->dport_lo > spec->dport_hi)
 		return MWAN_RULE_BAD_DPORT;
-	if (spec->proto && !mwan_proto_has_ports(spec->proto) &&
+	/* Ports need a protocol that has them: "any protocol" has none. */
+	if (!mwan_proto_has_ports(spec->proto) &&
 	    (!port_range_any(spec->sport_lo, spec->sport_hi) ||
 	     !port_range_any(spec->dport_lo, spec->dport_hi)))
 		return MWAN_RULE_BAD_PROTO;

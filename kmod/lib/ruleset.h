@@ -97,7 +97,7 @@ enum mwan_rule_check {
 	MWAN_RULE_BAD_DST,
 	MWAN_RULE_BAD_SPORT,	/* lo > hi */
 	MWAN_RULE_BAD_DPORT,
-	MWAN_RULE_BAD_PROTO,	/* ports with a protocol that has none */
+	MWAN_RULE_BAD_PROTO,	/* ports without a protocol that has them */
 };
 
 struct mwan_ruleset;

@@ -131,7 +131,7 @@ static void make_rule(struct mwan_rule_spec *r, const uint8_t *d, uint32_t i)
 	r->proto = protos[d[5] & 7];
 	make_ports(&r->sport_lo, &r->sport_hi, d[6], d[7]);
 	make_ports(&r->dport_lo, &r->dport_hi, d[8], d[9]);
-	if (!raw && r->proto && !mwan_proto_has_ports(r->proto)) {
+	if (!raw && !mwan_proto_has_ports(r->proto)) {
 		r->sport_lo = r->dport_lo = 0;
 		r->sport_hi = r->dport_hi = 65535;
 	}

@@ -266,7 +266,10 @@ static bool test_family_any(void)
 	return ok;
 }
 
-/* A port range needs a protocol with ports: ICMP never matches one. */
+/*
+ * A port range needs a protocol with ports (test_validation: without one
+ * the rule is refused); packets of other protocols never match it.
+ */
 static bool test_ports_need_proto(void)
 {
 	struct mwan_rule_spec r[3] = { rule(1, 0), rule(2, 1), rule(3, 2) };
@@ -275,10 +278,12 @@ static bool test_ports_need_proto(void)
 	bool ok = true;
 
 	to(&r[0], "192.0.2.0/24");
+	r[0].proto = 132;
 	r[0].dport_lo = 0;
-	r[0].dport_hi = 1023;			/* any proto, dport 0-1023 */
+	r[0].dport_hi = 1023;			/* sctp, dport 0-1023 */
 	to(&r[1], "192.0.2.0/24");
-	r[1].sport_lo = r[1].sport_hi = 0;	/* sport 0 exactly */
+	r[1].proto = 132;
+	r[1].sport_lo = r[1].sport_hi = 0;	/* sctp, sport 0 exactly */
 	to(&r[2], "192.0.2.0/24");
 	r[2].proto = 1;				/* icmp */
 	rs = build(r, 3);
@@ -286,7 +291,7 @@ static bool test_ports_need_proto(void)
 	k = pkt("198.51.100.1", "192.0.2.1", 1, 0, 0, 0);
 	ok &= expect(rs, &k, 3, "icmp with zero ports skips port rules");
 	k = pkt("198.51.100.1", "192.0.2.1", 6, 0, 80, 0);
-	ok &= expect(rs, &k, 1, "tcp 80");
+	ok &= expect(rs, &k, -1, "tcp 80 is not sctp");
 	k.proto = 132;
 	ok &= expect(rs, &k, 1, "sctp 80");
 	k.dport = 1024;
@@ -329,6 +334,13 @@ static bool test_validation(void)
 	int err;
 
 	ok &= check_is(r, MWAN_RULE_OK, "empty rule");
+	r.dport_lo = r.dport_hi = 80;
+	ok &= check_is(r, MWAN_RULE_BAD_PROTO, "dport without a protocol");
+	r.proto = 1;
+	ok &= check_is(r, MWAN_RULE_BAD_PROTO, "dport with icmp");
+	r.proto = 6;
+	ok &= check_is(r, MWAN_RULE_OK, "dport with tcp");
+	r = rule(1, 0);
 	from(&r, "10.0.0.0/8");
 	ok &= check_is(r, MWAN_RULE_OK, "10.0.0.0/8");
 	from(&r, "10.0.0.1/8");
@@ -458,7 +470,7 @@ static void rand_rule(struct mwan_rule_spec *r, uint32_t pref)
 		rand_prefix(r->family, r->dst, &r->dst_len);
 	if (chance(40))
 		r->proto = protos[rnd(sizeof(protos))];
-	if (!r->proto || mwan_proto_has_ports(r->proto)) {
+	if (mwan_proto_has_ports(r->proto)) {
 		rand_ports(&r->sport_lo, &r->sport_hi);
 		rand_ports(&r->dport_lo, &r->dport_hi);
 	}
@@ -467,7 +479,7 @@ static void rand_rule(struct mwan_rule_spec *r, uint32_t pref)
 	/* Most catch-alls narrowed, or the first one would take every packet. */
 	if ((narrow || (!r->src_len && !r->dst_len)) && !r->iif && chance(90)) {
 		r->iif = 1 + rnd(5);
-		if (!r->proto || mwan_proto_has_ports(r->proto))
+		if (mwan_proto_has_ports(r->proto))
 			r->sport_lo = r->sport_hi = (uint16_t)rnd(1400);
 	}
 }
