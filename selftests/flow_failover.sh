@@ -59,9 +59,9 @@ lab_bg "$LAB_TMP/uping4" "$LAB_C" uping -d "$LAB_SERVER4" -p 5001 -s 40001 -i 50
 uping4=$LAB_BG_PID
 lab_bg "$LAB_TMP/uping6" "$LAB_C" uping -d "$LAB_SERVER6" -p 5001 -s 40001 -i 50 -c 240
 uping6=$LAB_BG_PID
-lab_bg "$LAB_TMP/stream4" "$LAB_C" stream -d "$LAB_SERVER4" -p 5009 -W isp2 -s 1000
+lab_bg "$LAB_TMP/stream4" "$LAB_C" stream -d "$LAB_SERVER4" -p 5009 -W isp2 -i 50 -s 1000
 stream4=$LAB_BG_PID
-lab_bg "$LAB_TMP/stream6" "$LAB_C" stream -d "$LAB_SERVER6" -p 5009 -W isp2 -s 1000
+lab_bg "$LAB_TMP/stream6" "$LAB_C" stream -d "$LAB_SERVER6" -p 5009 -W isp2 -i 50 -s 1000
 stream6=$LAB_BG_PID
 for f in uping4 uping6; do
 	lab_wait_line "$LAB_TMP/$f" "# t="
