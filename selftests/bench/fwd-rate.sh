@@ -26,7 +26,7 @@
 # each round; ratios are taken within a round, then the median over rounds.
 #
 # usage: fwd-rate.sh [ -t SECS ] [ -w WARM ] [ -f FLOWS ] [ -r ROUNDS ] [ -R N,N... ] [ -m MEASURES ] [ MODE... ]
-#   -t  seconds counted per run (3)        -w  warm-up seconds, steady (1)
+#   -t  seconds counted per run (2)        -w  warm-up seconds, steady (1)
 #   -f  flows of the steady measure (1024) -r  rounds (10)
 #   -R  rule counts of the mwan-rN modes (1,100,10000; 10k is 10000)
 #   -m  measures, comma-separated (steady,new)
@@ -40,7 +40,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab.sh"
 
-secs=3
+secs=2
 warm=1
 flows=1024
 rounds=10
@@ -72,7 +72,7 @@ for m in "${meas[@]}"; do
 done
 { [ "$flows" -ge 1 ] && [ "$flows" -le 64512 ]; } || fail "-f: 1 to 64512 flows"
 
-require_cmd nft conntrack
+require_cmd nft conntrack taskset
 require_module pktgen nft_numgen nft_fib_inet
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (pktgen on one, the router on the other)"
 
@@ -92,8 +92,10 @@ for isp in isp1 isp2; do
 	}
 	EOF
 done
-# The router's LAN input is processed on CPU 0; pktgen runs on CPU 1.
+# The router's LAN input is processed on CPU 0; pktgen and this script
+# (and all it starts) run on CPU 1.
 r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
+taskset -pc 1 $$ > /dev/null
 lan_mac=$(r cat /sys/class/net/lan0/address)
 run_no=0
 
@@ -177,21 +179,28 @@ mwan_ready()
 	mwanctl policy help > /dev/null 2>&1 || { echo "mwanctl has no policies yet"; return 1; }
 }
 
-counted()
-{
-	n "$1" nft list chain netdev bench in | sed -n 's/.*packets \([0-9]*\).*/\1/p'
-}
+# Processes parked in the carriers' namespaces, so that one read of their
+# /proc/PID/net/dev gives both counts at one instant (an nft or ip call per
+# carrier takes long under TCG, and skewed the windows apart).
+ip netns exec "$LAB_I1" sleep infinity &
+park1=$!
+ip netns exec "$LAB_I2" sleep infinity &
+park2=$!
+defer kill "$park1" "$park2"
 
-# CPU 0's busy time, in USER_HZ ticks.
-cpu0_busy()
+# "CPU0_BUSY ISP1 ISP2": CPU 0's busy time in USER_HZ ticks, and the
+# packets each carrier's cust0 received (counted, then dropped).
+snap()
 {
-	awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
+	awk 'FILENAME == "/proc/stat" && $1 == "cpu0" { busy = $2 + $3 + $4 + $7 + $8 }
+	     FILENAME != "/proc/stat" && /cust0:/ { sub(/.*:/, ""); cnt[++i] = $2 }
+	     END { print busy, cnt[1], cnt[2] }' /proc/stat "/proc/$park1/net/dev" "/proc/$park2/net/dev"
 }
 
 # One run of measure $1. Sets res="PPS NS_PER_PKT WAN1 WAN2".
 run_once()
 {
-	local measure=$1 pg=/proc/net/pktgen dst a1 a2 b1 b2 c0 c1 t0 t1 us fwd
+	local measure=$1 pg=/proc/net/pktgen dst a1 a2 b1 b2 c0 c1 t0 t1 us fwd pgjob
 	local cfg=()
 
 	run_no=$((run_no + 1))
@@ -216,22 +225,19 @@ run_once()
 		echo "$cmd" > $pg/eth0
 	done' - "$pg" "${cfg[@]}"
 	c sh -c "echo start > $pg/pgctrl" &
+	pgjob=$!
 	if [ "$measure" = steady ]; then
 		sleep "$warm"
 	else
 		sleep 0.3
 	fi
 	t0=$EPOCHREALTIME
-	c0=$(cpu0_busy)
-	a1=$(counted isp1)
-	a2=$(counted isp2)
+	read -r c0 a1 a2 <<< "$(snap)"
 	sleep "$secs"
 	t1=$EPOCHREALTIME
-	c1=$(cpu0_busy)
-	b1=$(counted isp1)
-	b2=$(counted isp2)
+	read -r c1 b1 b2 <<< "$(snap)"
 	c sh -c "echo stop > $pg/pgctrl"
-	wait
+	wait "$pgjob"
 	us=$((${t1/./} - ${t0/./}))
 	fwd=$((b1 - a1 + b2 - a2))
 	[ "$fwd" -gt 0 ] || fail "nothing forwarded ($measure)"
@@ -288,6 +294,10 @@ for ((round = 1; round <= rounds; round++)); do
 			pps_of[$round/$m/$mode]=$pps
 			results[$m/$mode]+="$pps $nspp $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.3f", b / (a + b) }')"$'\n'
 			log "round $round $m $mode: pps $pps ns/pkt $nspp isp1 $w1 isp2 $w2"
+			# 1:1 by flows: within 3 sigma of 1/2 for 1024 flows or more.
+			if [ "$mode" != none ] && awk -v a="$w1" -v b="$w2" 'BEGIN { s = b / (a + b); exit !(s < 0.45 || s > 0.55) }'; then
+				log "round $round $m $mode: split off 1:1: isp2 has $w2 of $((w1 + w2))"
+			fi
 		done
 		case $mode in
 		mwan) unmode_mwan_n 10 ;;
