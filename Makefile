@@ -24,7 +24,7 @@ help:
 	@echo '  tools           build/bin/mwanctl'
 	@echo '  selftests       the compiled selftest programs (build/selftests/)'
 	@echo '  unit            host unit tests (ASan/UBSan), TAP'
-	@echo '  fuzz            every fuzzer for FUZZ_SECONDS (default 20) each'
+	@echo '  fuzz            every fuzzer for FUZZ_SECONDS (default 10) each'
 	@echo '  demo            the multi-WAN lab in a VM: balancing, a cut uplink, failover time'
 	@echo '  check           deps, then every test; TAP in build/results/, summary last'
 	@echo '  bench           forwarding-rate benchmarks in a VM (Documentation/performance.md)'
