@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argv.h"
 #include "../../tools/lib/json_print.h"
 #include "../../tools/lib/policy.h"
 
@@ -54,31 +55,17 @@ static void check(enum policy_cmd cmd, const struct policy *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
-	char *buf, *argv[MAX_ARGS], *p, *end;
+	char *buf, *argv[MAX_ARGS];
 	enum policy_cmd cmd;
 	struct policy pol;
-	int argc = 0;
+	int argc;
 
 	if (!size)
 		return 0;
 	if (!null)
 		null = fopen("/dev/null", "w");
 	cmd = data[0] % 4;
-	buf = malloc(size);
-	memcpy(buf, data + 1, size - 1);
-	buf[size - 1] = '\0';
-	end = buf + size - 1;
-	for (p = buf; p < end && argc < MAX_ARGS; ) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || !*p))
-			*p++ = '\0';
-		if (p == end)
-			break;
-		argv[argc++] = p;
-		while (p < end && *p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
-	}
-	if (p < end)
-		*p = '\0';
+	argc = fuzz_argv(data, size, &buf, argv, MAX_ARGS);
 
 	if (!policy_parse(cmd, argc, argv, &pol)) {
 		check(cmd, &pol);

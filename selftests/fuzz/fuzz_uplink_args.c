@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argv.h"
 #include "../../tools/lib/json_print.h"
 #include "../../tools/lib/uplink.h"
 
@@ -55,31 +56,17 @@ static void check(enum uplink_cmd cmd, const struct uplink *u)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
-	char *buf, *argv[MAX_ARGS], *p, *end;
+	char *buf, *argv[MAX_ARGS];
 	enum uplink_cmd cmd;
 	struct uplink u;
-	int argc = 0;
+	int argc;
 
 	if (!size)
 		return 0;
 	if (!null)
 		null = fopen("/dev/null", "w");
 	cmd = data[0] % 4;
-	buf = malloc(size);
-	memcpy(buf, data + 1, size - 1);
-	buf[size - 1] = '\0';
-	end = buf + size - 1;
-	for (p = buf; p < end && argc < MAX_ARGS; ) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || !*p))
-			*p++ = '\0';
-		if (p == end)
-			break;
-		argv[argc++] = p;
-		while (p < end && *p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
-	}
-	if (p < end)
-		*p = '\0';
+	argc = fuzz_argv(data, size, &buf, argv, MAX_ARGS);
 
 	if (!uplink_parse(cmd, argc, argv, &u)) {
 		check(cmd, &u);
