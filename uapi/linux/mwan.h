@@ -46,6 +46,14 @@ enum mwan_cmd {
 	MWAN_CMD_RULE_GET,	/* doit with PREF, or dump */
 	MWAN_CMD_RULE_NEW,
 	MWAN_CMD_RULE_DEL,
+	MWAN_CMD_NPT_GET,	/* doit with UPLINK and INSIDE/INSIDE_LEN, or dump */
+	MWAN_CMD_NPT_NEW,
+	MWAN_CMD_NPT_SET,	/* replace the outside prefix, atomically */
+	MWAN_CMD_NPT_DEL,
+	MWAN_CMD_NAT_GET,	/* doit with UPLINK and INSIDE/INSIDE_LEN, or dump */
+	MWAN_CMD_NAT_NEW,
+	MWAN_CMD_NAT_SET,	/* replace the outside address, atomically */
+	MWAN_CMD_NAT_DEL,
 	__MWAN_CMD_MAX,
 };
 #define MWAN_CMD_MAX (__MWAN_CMD_MAX - 1)
@@ -115,6 +123,8 @@ enum mwan_uplink_attr {
 	MWAN_UPLINK_A_RTT_US,		/* u32: measured round-trip time */
 	MWAN_UPLINK_A_LOSS_PCT,		/* u8, 0..100: measured loss */
 	MWAN_UPLINK_A_STATS,		/* nest, out: MWAN_STATS_A_* */
+	MWAN_UPLINK_A_RTT_MAX_MS,	/* u32, 0..60000: RTT over this is degraded; 0 = no limit */
+	MWAN_UPLINK_A_LOSS_MAX_PCT,	/* u8, 0..100: loss over this is degraded; 0 = no limit */
 	__MWAN_UPLINK_A_MAX,
 };
 #define MWAN_UPLINK_A_MAX (__MWAN_UPLINK_A_MAX - 1)
@@ -197,5 +207,39 @@ enum mwan_rule_attr {
 	__MWAN_RULE_A_MAX,
 };
 #define MWAN_RULE_A_MAX (__MWAN_RULE_A_MAX - 1)
+
+/*
+ * Stateless address translation per uplink (RFC 6296 NPTv6, 1:1 IPv4 NAT):
+ * source rewritten on packets leaving through the uplink, destination on
+ * packets arriving from it. A mapping is keyed by uplink and inside prefix;
+ * inside and outside prefixes have the same length, without host bits.
+ */
+#define MWAN_XLATE_MAX		65536	/* mappings per kind per netns */
+
+enum mwan_npt_attr {
+	MWAN_NPT_A_UNSPEC,
+	MWAN_NPT_A_PAD,
+	MWAN_NPT_A_UPLINK,		/* string: uplink name (key) */
+	MWAN_NPT_A_INSIDE,		/* binary, 16 bytes (key) */
+	MWAN_NPT_A_INSIDE_LEN,		/* u8, 1..64 (key) */
+	MWAN_NPT_A_OUTSIDE,		/* binary, 16 bytes */
+	MWAN_NPT_A_OUTSIDE_LEN,		/* u8, equal to INSIDE_LEN */
+	MWAN_NPT_A_STATS,		/* nest, out: MWAN_STATS_A_PACKETS */
+	__MWAN_NPT_A_MAX,
+};
+#define MWAN_NPT_A_MAX (__MWAN_NPT_A_MAX - 1)
+
+enum mwan_nat_attr {
+	MWAN_NAT_A_UNSPEC,
+	MWAN_NAT_A_PAD,
+	MWAN_NAT_A_UPLINK,		/* string: uplink name (key) */
+	MWAN_NAT_A_INSIDE,		/* binary, 4 bytes (key) */
+	MWAN_NAT_A_INSIDE_LEN,		/* u8, 1..32 (key) */
+	MWAN_NAT_A_OUTSIDE,		/* binary, 4 bytes */
+	MWAN_NAT_A_OUTSIDE_LEN,		/* u8, equal to INSIDE_LEN */
+	MWAN_NAT_A_STATS,		/* nest, out: MWAN_STATS_A_PACKETS */
+	__MWAN_NAT_A_MAX,
+};
+#define MWAN_NAT_A_MAX (__MWAN_NAT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MWAN_H */
