@@ -76,7 +76,9 @@ fi
 if want fuzz; then
 	stage fuzz
 	if ls selftests/fuzz/fuzz_*.c > /dev/null 2>&1; then
-		make --no-print-directory -C selftests/fuzz RESULTS="$results" run
+		# Built first, then run two at a time (one per core).
+		make --no-print-directory -s -C selftests/fuzz -j2 all > /dev/null 2>&1
+		make --no-print-directory -C selftests/fuzz -j2 RESULTS="$results" run
 	else
 		"$tap" fail "$results/fuzz.tap" "fuzz" "no selftests/fuzz/fuzz_*.c"
 	fi
