@@ -231,7 +231,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int resolve_family(struct mwan_nl *nl)
+static int resolve_family(struct mwan_nl *nl, bool quiet_absent)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -257,6 +257,8 @@ static int resolve_family(struct mwan_nl *nl)
 		ret = mnl_cb_run(buf, len, nl->seq, nl->portid, family_cb, nl);
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0 && errno == ENOENT) {
+		if (quiet_absent)
+			return -ENOENT;
 		pr_err("the mwan kernel module is not loaded (try: modprobe mwan)");
 		return -1;
 	}
@@ -273,9 +275,9 @@ err:
 	return -1;
 }
 
-int mwan_nl_open(struct mwan_nl *nl)
+static int nl_open(struct mwan_nl *nl, bool quiet_absent)
 {
-	int one = 1;
+	int one = 1, ret;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -292,13 +294,26 @@ int mwan_nl_open(struct mwan_nl *nl)
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = time(NULL);
-	if (resolve_family(nl))
-		goto err;
+	ret = resolve_family(nl, quiet_absent);
+	if (ret)
+		goto err_close;
 	return 0;
 err:
+	ret = -1;
+err_close:
 	mnl_socket_close(nl->sock);
 	nl->sock = NULL;
-	return -1;
+	return ret;
+}
+
+int mwan_nl_open(struct mwan_nl *nl)
+{
+	return nl_open(nl, false);
+}
+
+int mwan_nl_try_open(struct mwan_nl *nl)
+{
+	return nl_open(nl, true);
 }
 
 void mwan_nl_close(struct mwan_nl *nl)

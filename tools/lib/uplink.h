@@ -42,6 +42,8 @@ enum {
 	UPLINK_F_RTT		= 1u << 21,
 	UPLINK_F_LOSS		= 1u << 22,
 	UPLINK_F_STATS		= 1u << 23,
+	UPLINK_F_RTT_MAX	= 1u << 24,
+	UPLINK_F_LOSS_MAX	= 1u << 25,
 };
 
 struct uplink_stats {
@@ -76,6 +78,8 @@ struct uplink {
 	uint32_t reliability;
 	uint32_t rtt_us;
 	uint8_t loss_pct;
+	uint32_t rtt_max_ms;	/* 0: no latency threshold */
+	uint8_t loss_max_pct;	/* 0: no loss threshold */
 	struct uplink_stats stats;
 };
 

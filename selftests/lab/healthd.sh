@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# What the mwan-healthd selftests (selftests/healthd_*.sh) share, sourced
+# after lab.sh and lab/flow.sh.
+#
+#   healthd_start [ ARGS... ]     mwan-healthd -f for the router's namespace, in the
+#                                 background ($HEALTHD_PID), log in $HEALTHD_LOG
+#   healthd_stop [ SIGNAL ]       signal it (TERM) and wait for it
+#   ujq NAME FILTER               jq FILTER on "mwanctl -j uplink show NAME"'s object
+#   state_is NAME STATE           the uplink's state is STATE (up, down)
+#   health_is NAME HEALTH         the uplink's health is HEALTH (up, down, degraded)
+#   healthd_watch FILE            "mwanctl -j monitor" in the background, each line
+#                                 prefixed with the CLOCK_REALTIME it was read at
+#   changed_at FILE NAME STATE T  the time of the first event in FILE at or after T
+#                                 that shows uplink NAME in STATE ("" if none)
+#   event_seen FILE NAME STATE T  there is such an event
+
+HEALTHD_PID=
+HEALTHD_LOG=
+
+healthd_start()
+{
+	HEALTHD_LOG=${HEALTHD_LOG:-$LAB_TMP/healthd.log}
+	mwan-healthd -n "$LAB_R" -f "$@" >> "$HEALTHD_LOG" 2>&1 &
+	HEALTHD_PID=$!
+	LAB_PIDS+=("$HEALTHD_PID")
+}
+
+healthd_stop()
+{
+	kill "-${1:-TERM}" "$HEALTHD_PID"
+	wait "$HEALTHD_PID" || true
+}
+
+ujq()
+{
+	m -j uplink show "$1" | jq -e -r ".[0] | $2"
+}
+
+state_is()
+{
+	ujq "$1" ".state == \"$2\"" > /dev/null
+}
+
+health_is()
+{
+	ujq "$1" ".health == \"$2\"" > /dev/null
+}
+
+healthd_watch()
+{
+	# $! is mwanctl's own pid; the loop ends with it.
+	m -j monitor > >(while IFS= read -r line; do
+		printf '%s %s\n' "$EPOCHREALTIME" "$line"
+	done > "$1") 2>&1 &
+	LAB_PIDS+=("$!")
+}
+
+changed_at()
+{
+	awk -v t="$4" -v n="\"name\":\"$2\"" -v st="\"state\":\"$3\"" \
+		'$1 >= t && index($0, n) && index($0, st) { print $1; exit }' "$1"
+}
+
+event_seen()
+{
+	[ -n "$(changed_at "$@")" ]
+}
