@@ -48,7 +48,7 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
 	wait_for -t 3 event_seen "$LAB_TMP/events" wan1 down "$cut"
 	down=$(changed_at "$LAB_TMP/events" wan1 down "$cut")
 	t=$(awk -v c="$cut" -v d="$down" -v f="$(lab_field secs "$out")" 'BEGIN {
-		d -= c; printf "%.3f\n", d > f ? d : f }')
+		d -= c; printf "%.3f\n", (d > f) ? d : f }')
 	log "trial $trial: down after $(awk -v c="$cut" -v d="$down" 'BEGIN { printf "%.3f", d - c }') s, $out"
 	times+=("$t")
 	lab_restore wan1
@@ -57,7 +57,7 @@ done
 read -r min med max < <(printf '%s\n' "${times[@]}" | sort -n |
 	awk '{ v[NR] = $1 } END { print v[1], (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2, v[NR] }')
 echo "# detection (down and a new flow over wan2), $TRIALS trials: min ${min} s, median ${med} s, max ${max} s"
-awk -v m="$max" 'BEGIN { exit !(m < 1.0) }' || fail "a detection took ${max} s, want < 1 s"
+awk -v m="$max" 'BEGIN { exit !(m != "" && m < 1.0) }' || fail "a detection took ${max} s, want < 1 s"
 
 # Recovery: not before 10 good rounds (1 s), then traffic by the weights.
 wait_for -t 10 health_is wan1 up

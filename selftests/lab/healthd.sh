@@ -49,10 +49,13 @@ health_is()
 
 healthd_watch()
 {
-	# $! is mwanctl's own pid; the loop ends with it.
-	m -j monitor > >(while IFS= read -r line; do
-		printf '%s %s\n' "$EPOCHREALTIME" "$line"
-	done > "$1") 2>&1 &
+	# $! is mwanctl's own pid (not a subshell's: killing that would leave
+	# mwanctl behind); the reader ends with it. Python, not a shell loop:
+	# bash reads a pipe a byte at a time, and lags under TCG.
+	mwanctl -n "$LAB_R" -j monitor > >("$LAB_PY" -BSu -c 'import sys, time
+for line in sys.stdin:
+    sys.stdout.write("%.6f %s" % (time.time(), line))
+    sys.stdout.flush()' > "$1") 2>&1 &
 	LAB_PIDS+=("$!")
 }
 

@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mwan-healthd under load and trouble: 64 uplinks with 2 targets each are
+# all probed on time (all up, sane RTT, no loss, rounds leave less than an
+# interval late; the lag is printed); after SIGKILL a restarted daemon
+# makes no transition for healthy uplinks; and when the module is
+# unloaded and loaded again the daemon reattaches and probes the uplinks
+# added after the reload.
+#
+#  router (mwan, mwan-healthd) h0..h63 --- r0..r63  resp
+#    uplink uN: dev hN via 10.99.N.2 track 10.99.N.2,10.99.N.3
+. "$(dirname "$0")/lib.sh"
+
+require_cmd jq python3 mwanctl mwan-healthd
+require_module veth
+[ -n "${MWAN_KO-}" ] && [ -f "$MWAN_KO" ] || skip "MWAN_KO not set"
+mask=$(cat /sys/module/mwan/parameters/mark_mask)
+defer sh -c "[ -d /sys/module/mwan ] || insmod '$MWAN_KO' mark_mask=$mask"
+
+N=64
+ns_add router resp
+R=$(ns router)
+tmp=$(mktemp -d)
+defer rm -rf "$tmp"
+log=$tmp/healthd.log
+pids=()
+defer_kill() { local p; for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null; done; }
+defer defer_kill
+
+for ((i = 0; i < N; i++)); do
+	echo "link add h$i netns $R type veth peer name r$i netns $(ns resp)"
+done | ip -batch -
+for ((i = 0; i < N; i++)); do
+	echo "addr add 10.99.$i.1/29 dev h$i"
+	echo "link set h$i up"
+done | ip -n "$R" -batch -
+for ((i = 0; i < N; i++)); do
+	echo "addr add 10.99.$i.2/29 dev r$i"
+	echo "addr add 10.99.$i.3/29 dev r$i"
+	echo "link set r$i up"
+done | ip -n "$(ns resp)" -batch -
+for ((i = 0; i < N; i++)); do
+	echo "uplink add u$i dev h$i via 10.99.$i.2 track 10.99.$i.2,10.99.$i.3"
+done | mwanctl -n "$R" -batch -
+
+m() { mwanctl -n "$R" "$@"; }
+# COUNT of uplinks whose FILTER holds
+count() { m -j uplink show | jq "[.[] | select($1)] | length"; }
+watch_events()
+{
+	mwanctl -n "$R" -j monitor > >(python3 -BSu -c 'import sys, time
+for line in sys.stdin:
+    sys.stdout.write("%.6f %s" % (time.time(), line))
+    sys.stdout.flush()' > "$1") 2>&1 &
+	pids+=("$!")
+}
+start_healthd()
+{
+	mwan-healthd -n "$R" -f -v >> "$log" 2>&1 &
+	hd=$!
+	pids+=("$hd")
+}
+all_up() { [ "$(count '.health == "up" and .state == "up"')" = "$N" ]; }
+
+watch_events "$tmp/events"
+t0=$EPOCHREALTIME
+start_healthd
+wait_for -t 20 all_up
+log "$N uplinks up $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after start"
+
+# ~10 s of probing at 100 ms: 2 lag reports (every 10 s, with -v).
+t1=$EPOCHREALTIME
+wait_for -t 25 sh -c "[ \$(grep -c 'probe lag' '$log') -ge 2 ]"
+lag=$(grep 'probe lag' "$log" | tail -n 1)
+log "${lag#<7>}"
+max_us=$(sed -n 's/.*max \([0-9]*\) us.*/\1/p' <<< "$lag")
+avg_us=$(sed -n 's/.*avg \([0-9]*\) us.*/\1/p' <<< "$lag")
+rounds=$(sed -n 's/.*: \([0-9]*\) rounds.*/\1/p' <<< "$lag")
+# 64 uplinks every 100 ms for 10 s: 6400 rounds, unless rounds were skipped.
+[ "$rounds" -ge $((N * 10 * 10 * 9 / 10)) ] || fail "only $rounds rounds in 10 s for $N uplinks"
+[ "$max_us" -lt 100000 ] || fail "a round left $max_us us late (an interval or more)"
+[ "$avg_us" -lt 20000 ] || fail "rounds left $avg_us us late on average"
+all_up || fail "not every uplink up after 10 s: $(m uplink show)"
+check_eq "$(count '.loss_pct > 10')" 0 "uplinks with more than 10% loss"
+check_eq "$(count '.rtt_us > 50000 or .rtt_us == 0')" 0 "uplinks with an RTT of 0 or over 50 ms"
+log "RTT avg over uplinks: $(m -j uplink show | jq '[.[].rtt_us] | add / length | floor') us"
+! event_down=$(grep '"state":"down"' "$tmp/events") || fail "an uplink went down: $event_down"
+
+# SIGKILL and restart: the kernel's verdicts carry over, nothing changes.
+since0=$(m -j uplink show | jq '[.[].since_ms] | min')
+kill -9 "$hd"
+wait "$hd" 2> /dev/null || true
+tk=$EPOCHREALTIME
+start_healthd
+sleep 3
+all_up || fail "not every uplink up after a restart: $(m uplink show)"
+since1=$(m -j uplink show | jq '[.[].since_ms] | min')
+[ "$since1" -gt "$since0" ] || fail "a state changed across the restart (since $since0 -> $since1 ms)"
+changed=$(awk -v t="$tk" '$1 >= t && /"(health|state)":"(down|unknown)"/' "$tmp/events")
+[ -z "$changed" ] || fail "a verdict changed across the restart: $changed"
+check_eq "$(grep -c 'health up$' "$log")" "$N" "uplinks the restarted daemon took as up from the kernel"
+log "SIGKILL at $tk, restarted: no transition"
+
+# Module reload: the daemon waits and reattaches.
+rmmod mwan
+wait_for -t 5 grep -q 'the mwan module went away' "$log"
+insmod "$MWAN_KO" mark_mask="$mask"
+wait_for -t 5 sh -c "[ \$(grep -c 'attached to the mwan module' '$log') -ge 3 ]"
+m uplink add u0 dev h0 via 10.99.0.2
+wait_for -t 5 sh -c "mwanctl -n $R -j uplink show u0 | jq -e '.[0].health == \"up\"'"
+kill -0 "$hd" || fail "the daemon did not survive the reload: $(cat "$log")"
+kill -TERM "$hd"
+wait "$hd" || fail "exit status after SIGTERM"
+exit 0
