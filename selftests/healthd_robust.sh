@@ -69,7 +69,6 @@ wait_for -t 20 all_up
 log "$N uplinks up $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after start"
 
 # ~10 s of probing at 100 ms: 2 lag reports (every 10 s, with -v).
-t1=$EPOCHREALTIME
 wait_for -t 25 sh -c "[ \$(grep -c 'probe lag' '$log') -ge 2 ]"
 lag=$(grep 'probe lag' "$log" | tail -n 1)
 log "${lag#<7>}"
@@ -85,6 +84,17 @@ check_eq "$(count '.loss_pct > 10')" 0 "uplinks with more than 10% loss"
 check_eq "$(count '.rtt_us > 50000 or .rtt_us == 0')" 0 "uplinks with an RTT of 0 or over 50 ms"
 log "RTT avg over uplinks: $(m -j uplink show | jq '[.[].rtt_us] | add / length | floor') us"
 ! event_down=$(grep '"state":"down"' "$tmp/events") || fail "an uplink went down: $event_down"
+status=$(mwan-healthd -n "$R" --status)
+check_eq "$(head -n 1 <<< "$status" | tr -s ' ')" "UPLINK STATE ADMIN HEALTH RTT LOSS SINCE" "--status header"
+check_eq "$(grep -cE '^u[0-9]+ +up +auto +up +[0-9.]+ms +[0-9]+% ' <<< "$status")" "$N" "--status rows: up, auto, up, rtt, loss"
+expect_fail -m '"-x"' mwan-healthd -x
+expect_fail -m '"-n" needs an argument' mwan-healthd -n
+expect_fail -m 'nosuchns' mwan-healthd -n nosuchns --status
+# RTT and loss reach the kernel at most once a second per uplink.
+secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a + 1 }')
+writes=$(grep -c '"name":"u5"' "$tmp/events" || true)
+log "u5: $writes writes in $secs s"
+[ "$writes" -le $((secs + 2)) ] || fail "u5 was written $writes times in $secs s"
 
 # SIGKILL and restart: the kernel's verdicts carry over, nothing changes.
 since0=$(m -j uplink show | jq '[.[].since_ms] | min')

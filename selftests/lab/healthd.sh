@@ -9,6 +9,7 @@
 #   ujq NAME FILTER               jq FILTER on "mwanctl -j uplink show NAME"'s object
 #   state_is NAME STATE           the uplink's state is STATE (up, down)
 #   health_is NAME HEALTH         the uplink's health is HEALTH (up, down, degraded)
+#   uplink_has NAME FILTER        jq FILTER holds for the uplink's object
 #   healthd_watch FILE            "mwanctl -j monitor" in the background, each line
 #                                 prefixed with the CLOCK_REALTIME it was read at
 #   changed_at FILE NAME STATE T  the time of the first event in FILE at or after T
@@ -40,6 +41,12 @@ ujq()
 state_is()
 {
 	ujq "$1" ".state == \"$2\"" > /dev/null
+}
+
+# NAME FILTER: the jq FILTER on the uplink's object holds.
+uplink_has()
+{
+	ujq "$1" "$2" > /dev/null
 }
 
 health_is()

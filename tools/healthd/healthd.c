@@ -171,6 +171,10 @@ static int run(struct hd *hd, const sigset_t *wait)
 			if (hd->attached && hd_dump(hd))
 				hd_detach(hd);
 		}
+		if (hd->attached && hd->check_family && hd_family_gone(hd)) {
+			log_msg(LOG_WARNING, "the mwan module went away: waiting for it");
+			hd_detach(hd);
+		}
 		next = hd_uplinks_run(hd, now);
 		if (!hd->attached && hd->reattach_us < next)
 			next = hd->reattach_us;

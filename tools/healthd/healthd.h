@@ -64,6 +64,7 @@ struct hd {
 	struct mwan_nl req;		/* requests: dumps and writes */
 	struct mwan_nl ev;		/* the events group and nlctrl notifications */
 	bool attached;
+	bool check_family;		/* a request failed: is the module still there? */
 	uint64_t reattach_us;		/* while detached: the next attempt */
 
 	/* Probe send lag (how late a round left) since the last report. */
@@ -92,6 +93,8 @@ int hd_dump(struct hd *hd);
 int hd_events(struct hd *hd);
 /* Writes the verdict (and RTT/loss) if it changed; RTT/loss alone at most once a second. */
 void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now);
+/* After a failed request: whether the family went away (or came back anew). */
+bool hd_family_gone(struct hd *hd);
 int hd_status(void);
 
 #endif

@@ -92,6 +92,22 @@ void hd_detach(struct hd *hd)
 	hd->reattach_us = now_us() + USEC_PER_SEC;
 }
 
+bool hd_family_gone(struct hd *hd)
+{
+	struct mwan_nl nl;
+	bool gone;
+	int ret;
+
+	hd->check_family = false;
+	ret = mwan_nl_try_open(&nl);
+	if (ret)
+		return ret == -ENOENT;
+	/* Unloaded and loaded again: the family has a new id. */
+	gone = nl.family != hd->req.family;
+	mwan_nl_close(&nl);
+	return gone;
+}
+
 struct ev_ctx {
 	struct hd *hd;
 	bool gone;
@@ -200,6 +216,7 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 	if (mwan_nl_talk(&hd->req, nlh, NULL, NULL, uplink_attr_name)) {
 		/* Deleted meanwhile (its event follows) or the module is gone. */
 		u->retry_us = now + USEC_PER_SEC;
+		hd->check_family = true;
 		return;
 	}
 	u->health_sent = true;
