@@ -16,6 +16,7 @@
 #define UPLINK_INTERVAL_MAX	60000
 #define UPLINK_COUNT_MIN	1	/* down and up */
 #define UPLINK_COUNT_MAX	100
+#define UPLINK_RTT_MAX_MAX	60000	/* rtt-max, ms */
 
 enum {
 	UPLINK_F_NAME		= 1u << 0,
@@ -76,10 +77,10 @@ struct uplink {
 	uint32_t down;
 	uint32_t up;
 	uint32_t reliability;
+	uint32_t rtt_max_ms;	/* 0: no limit */
+	uint8_t loss_max_pct;	/* 0: no limit */
 	uint32_t rtt_us;
 	uint8_t loss_pct;
-	uint32_t rtt_max_ms;	/* 0: no latency threshold */
-	uint8_t loss_max_pct;	/* 0: no loss threshold */
 	struct uplink_stats stats;
 };
 
