@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # mwan-healthd under load and trouble: 64 uplinks with 2 targets each are
-# all probed on time (all up, sane RTT, no loss, rounds leave less than an
-# interval late; the lag is printed); after SIGKILL a restarted daemon
+# all probed on time (all up, sane RTT, little loss, 90% of the rounds due
+# in 10 s sent, none later than a timeout, 25 ms late on average; the lag
+# and the daemon's CPU time are printed); after SIGKILL a restarted daemon
 # makes no transition for healthy uplinks; and when the module is
 # unloaded and loaded again the daemon reattaches and probes the uplinks
 # added after the reload.
@@ -46,14 +47,6 @@ done | mwanctl -n "$R" -batch -
 m() { mwanctl -n "$R" "$@"; }
 # COUNT of uplinks whose FILTER holds
 count() { m -j uplink show | jq "[.[] | select($1)] | length"; }
-watch_events()
-{
-	mwanctl -n "$R" -j monitor > >(python3 -BSu -c 'import sys, time
-for line in sys.stdin:
-    sys.stdout.write("%.6f %s" % (time.time(), line))
-    sys.stdout.flush()' > "$1") 2>&1 &
-	pids+=("$!")
-}
 start_healthd()
 {
 	mwan-healthd -n "$R" -f -v >> "$log" 2>&1 &
@@ -62,14 +55,23 @@ start_healthd()
 }
 all_up() { [ "$(count '.health == "up" and .state == "up"')" = "$N" ]; }
 
-watch_events "$tmp/events"
+# The events (text: C only, no reader process), to count u5's writes.
+mwanctl -n "$R" monitor > "$tmp/events" 2>&1 &
+pids+=("$!")
 t0=$EPOCHREALTIME
 start_healthd
 wait_for -t 20 all_up
 log "$N uplinks up $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after start"
 
 # ~10 s of probing at 100 ms: 2 lag reports (every 10 s, with -v).
+# CLK_TCK ticks of CPU (user + system) the daemon used: fields 14 and 15.
+cpu() { local a; read -ra a < "/proc/$hd/stat"; echo $((a[13] + a[14])); }
+cpu0=$(cpu)
+c0=$EPOCHREALTIME
 wait_for -t 25 sh -c "[ \$(grep -c 'probe lag' '$log') -ge 2 ]"
+cpu1=$(cpu)
+log "daemon CPU: $(awk -v t="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v a="$c0" \
+	-v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f%% of one (emulated) CPU", 100 * t / hz / (b - a) }')"
 lag=$(grep 'probe lag' "$log" | tail -n 1)
 log "${lag#<7>}"
 max_us=$(sed -n 's/.*max \([0-9]*\) us.*/\1/p' <<< "$lag")
@@ -77,13 +79,13 @@ avg_us=$(sed -n 's/.*avg \([0-9]*\) us.*/\1/p' <<< "$lag")
 rounds=$(sed -n 's/.*: \([0-9]*\) rounds.*/\1/p' <<< "$lag")
 # 64 uplinks every 100 ms for 10 s: 6400 rounds, unless rounds were skipped.
 [ "$rounds" -ge $((N * 10 * 10 * 9 / 10)) ] || fail "only $rounds rounds in 10 s for $N uplinks"
-[ "$max_us" -lt 100000 ] || fail "a round left $max_us us late (an interval or more)"
-[ "$avg_us" -lt 20000 ] || fail "rounds left $avg_us us late on average"
+[ "$max_us" -lt 250000 ] || fail "a round left $max_us us late (a timeout or more)"
+[ "$avg_us" -lt 25000 ] || fail "rounds left $avg_us us late on average"
 all_up || fail "not every uplink up after 10 s: $(m uplink show)"
 check_eq "$(count '.loss_pct > 10')" 0 "uplinks with more than 10% loss"
 check_eq "$(count '.rtt_us > 50000 or .rtt_us == 0')" 0 "uplinks with an RTT of 0 or over 50 ms"
 log "RTT avg over uplinks: $(m -j uplink show | jq '[.[].rtt_us] | add / length | floor') us"
-! event_down=$(grep '"state":"down"' "$tmp/events") || fail "an uplink went down: $event_down"
+! grep -q 'up -> down' "$log" || fail "an uplink went down: $(grep 'up -> down' "$log")"
 status=$(mwan-healthd -n "$R" --status)
 check_eq "$(head -n 1 <<< "$status" | tr -s ' ')" "UPLINK STATE ADMIN HEALTH RTT LOSS SINCE" "--status header"
 check_eq "$(grep -cE '^u[0-9]+ +up +auto +up +[0-9.]+ms +[0-9]+% ' <<< "$status")" "$N" "--status rows: up, auto, up, rtt, loss"
@@ -92,7 +94,7 @@ expect_fail -m '"-n" needs an argument' mwan-healthd -n
 expect_fail -m 'nosuchns' mwan-healthd -n nosuchns --status
 # RTT and loss reach the kernel at most once a second per uplink.
 secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a + 1 }')
-writes=$(grep -c '"name":"u5"' "$tmp/events" || true)
+writes=$(grep -c '^uplink u5 changed' "$tmp/events" || true)
 log "u5: $writes writes in $secs s"
 [ "$writes" -le $((secs + 2)) ] || fail "u5 was written $writes times in $secs s"
 
@@ -106,8 +108,7 @@ sleep 3
 all_up || fail "not every uplink up after a restart: $(m uplink show)"
 since1=$(m -j uplink show | jq '[.[].since_ms] | min')
 [ "$since1" -gt "$since0" ] || fail "a state changed across the restart (since $since0 -> $since1 ms)"
-changed=$(awk -v t="$tk" '$1 >= t && /"(health|state)":"(down|unknown)"/' "$tmp/events")
-[ -z "$changed" ] || fail "a verdict changed across the restart: $changed"
+! grep -q 'up -> down\|down -> up' "$log" || fail "a verdict changed across the restart"
 check_eq "$(grep -c 'health up$' "$log")" "$N" "uplinks the restarted daemon took as up from the kernel"
 log "SIGKILL at $tk, restarted: no transition"
 

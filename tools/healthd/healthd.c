@@ -197,7 +197,7 @@ static int run(struct hd *hd, const sigset_t *wait)
 			if (!pfd[i].revents)
 				continue;
 			if (owner[i]) {
-				hd_uplink_readable(hd, owner[i], pfd[i].fd, now);
+				hd_uplink_readable(owner[i], pfd[i].fd, now);
 				continue;
 			}
 			if (hd_events(hd)) {

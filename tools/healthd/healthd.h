@@ -82,7 +82,7 @@ void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
 /* Sends due rounds, resolves finished ones; returns the next deadline. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
-void hd_uplink_readable(struct hd *hd, struct hd_uplink *u, int fd, uint64_t now);
+void hd_uplink_readable(struct hd_uplink *u, int fd, uint64_t now);
 
 /* kernel.c */
 int hd_attach(struct hd *hd);

@@ -138,28 +138,28 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 	struct hd_uplink *u = hd_uplink_find(hd, k->name);
 	struct inet_addr t[TARGETS_MAX];
 	struct verdict_cfg cfg;
-	uint64_t old_interval;
+	uint64_t old_interval, old_timeout;
 	unsigned int n;
-	bool changed;
+	bool retarget;
 
 	if (!u)
 		return add(hd, k, now) ? 0 : -1;
 	u->seen = true;
 	old_interval = interval_us(u);
-	n = verdict_targets(k, t);
-	changed = !same_targets(u, t, n) || old_interval != k_u32(k, UPLINK_F_INTERVAL,
-			k->interval_ms, 100) * 1000ull ||
-		  k_u32(k, UPLINK_F_TIMEOUT, k->timeout_ms, 250) != u->k.timeout_ms;
+	old_timeout = timeout_us(u);
 	if (k->ifindex != u->k.ifindex || k->mark != u->k.mark)
 		close_socks(u);
 	if (k->admin != u->k.admin && k->admin == MWAN_ADMIN_AUTO)
-		u->health_sent = false;	/* the kernel decides by our verdict again: say it */
+		u->health_sent = false;	/* the kernel goes by our verdict again: say it */
 	u->k = *k;
-	if (!same_targets(u, t, n))
+	n = verdict_targets(k, t);
+	retarget = !same_targets(u, t, n);
+	if (retarget)
 		set_targets(u, t, n);
 	verdict_cfg_from_uplink(&cfg, k);
 	verdict_configure(&u->v, &cfg);
-	if (changed) {
+	/* Our own writes come back as events too: only real changes are news. */
+	if (retarget || old_interval != interval_us(u) || old_timeout != timeout_us(u)) {
 		if (u->next_send_us > now + interval_us(u))
 			u->next_send_us = now;
 		log_new(u);
@@ -217,7 +217,7 @@ static int sock(struct hd_uplink *u, int family)
 	return ret;
 }
 
-static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
+static void send_round(struct hd_uplink *u, uint64_t now)
 {
 	struct round *r;
 	unsigned int i;
@@ -242,7 +242,6 @@ static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		if (ret == -ENODEV || ret == -ENXIO)
 			close_socks(u);
 	}
-	(void)hd;
 }
 
 static void log_change(const struct hd_uplink *u, uint8_t old)
@@ -300,7 +299,7 @@ static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 			hd->lag_max_us = late;
 		hd->lag_sum_us += late;
 		hd->lag_n++;
-		send_round(hd, u, now);
+		send_round(u, now);
 		u->next_send_us += iv;
 		if (u->next_send_us <= now)
 			u->next_send_us = now + iv;
@@ -336,7 +335,7 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 	return next;
 }
 
-void hd_uplink_readable(struct hd *hd, struct hd_uplink *u, int fd, uint64_t now)
+void hd_uplink_readable(struct hd_uplink *u, int fd, uint64_t now)
 {
 	int family = fd == u->fd4 ? AF_INET : AF_INET6;
 	struct inet_addr from;
@@ -345,7 +344,6 @@ void hd_uplink_readable(struct hd *hd, struct hd_uplink *u, int fd, uint64_t now
 	unsigned int i;
 	int ret;
 
-	(void)hd;
 	while ((ret = probe_recv(fd, family, &from, &ident, &seq)) >= 0) {
 		if (!ret || ident != u->ident || !u->nrounds)
 			continue;

@@ -143,6 +143,18 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Whether the dump ends in these messages. */
+static bool dump_ends(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
 int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 		 void *data, attr_name_t names)
 {
@@ -170,6 +182,15 @@ int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 		errno = 0;
 		ret = mnl_cb_run2(buf, len, req->nlmsg_seq, nl->portid, data_cb,
 				  &t, ctl, ARRAY_SIZE(ctl));
+		/*
+		 * libmnl stops with EINTR at the first message flagged
+		 * NLM_F_DUMP_INTR: read the dump to its end so that nothing of
+		 * it is left for the next request, and let the caller run it again.
+		 */
+		if (ret < 0 && errno == EINTR && (req->nlmsg_flags & NLM_F_DUMP)) {
+			t.intr = true;
+			ret = dump_ends(buf, len) ? MNL_CB_STOP : MNL_CB_OK;
+		}
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0) {
 		if (!t.reported)
@@ -349,7 +370,7 @@ int mwan_attr_get_str(const struct nlattr *attr, char *dst, size_t size)
 	return 0;
 }
 
-#define FETCH_TRIES 5
+#define FETCH_TRIES 10
 
 static int collect_cb(const struct nlmsghdr *nlh, void *data)
 {
