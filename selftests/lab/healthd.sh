@@ -15,6 +15,8 @@
 #   changed_at FILE NAME STATE T  the time of the first event in FILE at or after T
 #                                 that shows uplink NAME in STATE ("" if none)
 #   event_seen FILE NAME STATE T  there is such an event
+#   cutter_start UPLINK           a persistent "nft -i" in UPLINK's carrier, then
+#   cut_now | restore_now         lab_cut / lab_restore without a process start
 
 HEALTHD_PID=
 HEALTHD_LOG=
@@ -75,4 +77,29 @@ changed_at()
 event_seen()
 {
 	[ -n "$(changed_at "$@")" ]
+}
+
+# UPLINK: a running "nft -i" in UPLINK's carrier, so that cut_now and
+# restore_now take effect within milliseconds of the time the test notes
+# (lab_cut starts nft, which costs a third of a second and more under TCG,
+# and the moment its rules apply within that is unknown).
+cutter_start()
+{
+	_lab_isp "$1" || return 1
+	coproc LAB_NFT { exec ip netns exec "$_lab_ns" nft -i > /dev/null 2>&1; }
+	LAB_PIDS+=("$LAB_NFT_PID")
+	exec {CUT_FD}>&"${LAB_NFT[1]}"
+}
+
+# What lab_cut does, on one line for nft -i.
+cut_now()
+{
+	echo 'add table netdev lab_cut;' \
+		'add chain netdev lab_cut in { type filter hook ingress device "cust0" priority -500; policy drop; };' \
+		'add chain netdev lab_cut out { type filter hook egress device "cust0" priority -500; policy drop; }' >&"$CUT_FD"
+}
+
+restore_now()
+{
+	echo 'delete table netdev lab_cut' >&"$CUT_FD"
 }

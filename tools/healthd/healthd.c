@@ -3,8 +3,8 @@
  * mwan-healthd: probes every uplink of the mwan module and tells the
  * kernel which are healthy. It has no configuration of its own: the
  * uplinks and their probe settings come from the kernel (a dump, then the
- * "events" group), and the verdicts go back to it. One thread, one poll()
- * with the nearest deadline.
+ * "events" group), and the verdicts go back to it. One thread, one
+ * epoll_pwait2() with the nearest deadline.
  *
  * On SIGTERM and SIGINT it exits and leaves the kernel's verdicts as they
  * are (a restarted daemon continues from them); SIGHUP reads the uplinks
@@ -14,7 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,41 +107,6 @@ static void lag_report(struct hd *hd, uint64_t now)
 	hd->lag_report_us = now + LAG_REPORT_US;
 }
 
-/* The poll set: the event socket first, then each uplink's sockets. */
-static unsigned int poll_set(struct hd *hd, struct pollfd **pfd, size_t *size,
-			     struct hd_uplink ***owner)
-{
-	unsigned int i, n = 0;
-	size_t need = 1 + 2 * hd->n;
-
-	if (need > *size) {
-		*pfd = realloc(*pfd, need * sizeof(**pfd));
-		*owner = realloc(*owner, need * sizeof(**owner));
-		if (!*pfd || !*owner) {
-			log_msg(LOG_ERR, "out of memory");
-			exit(1);
-		}
-		*size = need;
-	}
-	if (hd->attached) {
-		(*pfd)[n] = (struct pollfd){ .fd = mnl_socket_get_fd(hd->ev.sock), .events = POLLIN };
-		(*owner)[n++] = NULL;
-	}
-	for (i = 0; i < hd->n; i++) {
-		struct hd_uplink *u = hd->up[i];
-
-		if (u->fd4 >= 0) {
-			(*pfd)[n] = (struct pollfd){ .fd = u->fd4, .events = POLLIN };
-			(*owner)[n++] = u;
-		}
-		if (u->fd6 >= 0) {
-			(*pfd)[n] = (struct pollfd){ .fd = u->fd6, .events = POLLIN };
-			(*owner)[n++] = u;
-		}
-	}
-	return n;
-}
-
 static void try_attach(struct hd *hd, uint64_t now)
 {
 	int ret;
@@ -153,14 +118,15 @@ static void try_attach(struct hd *hd, uint64_t now)
 		hd->reattach_us = now + USEC_PER_SEC;
 }
 
+/* Events for at most this many sockets per wake-up; the rest come next time. */
+#define EVENTS_MAX 64
+
 static int run(struct hd *hd, const sigset_t *wait)
 {
-	struct hd_uplink **owner = NULL;
-	struct pollfd *pfd = NULL;
-	size_t size = 0;
-	unsigned int i, n;
+	struct epoll_event ev[EVENTS_MAX];
 	uint64_t now, next;
 	struct timespec ts;
+	int i, n;
 
 	while (!got_term) {
 		now = now_us();
@@ -181,36 +147,30 @@ static int run(struct hd *hd, const sigset_t *wait)
 		lag_report(hd, now);
 		if (hd->lag_report_us < next)
 			next = hd->lag_report_us;
-		n = poll_set(hd, &pfd, &size, &owner);
 		now = now_us();
 		next = next > now ? next - now : 0;
 		ts.tv_sec = next / USEC_PER_SEC;
 		ts.tv_nsec = next % USEC_PER_SEC * 1000;
-		if (ppoll(pfd, n, &ts, wait) < 0) {
+		n = epoll_pwait2(hd->epfd, ev, EVENTS_MAX, &ts, wait);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			log_msg(LOG_ERR, "poll: %s", strerror(errno));
+			log_msg(LOG_ERR, "epoll: %s", strerror(errno));
 			return 1;
 		}
 		now = now_us();
 		for (i = 0; i < n; i++) {
-			if (!pfd[i].revents)
-				continue;
-			if (owner[i]) {
-				hd_uplink_readable(owner[i], pfd[i].fd, now);
+			if (ev[i].data.ptr) {
+				hd_uplink_readable(ev[i].data.ptr, now);
 				continue;
 			}
-			if (hd_events(hd)) {
+			if (hd_events(hd))
 				hd_detach(hd);
-				break;	/* the uplinks of this poll set are gone */
-			}
-			/* Events may have deleted uplinks of this poll set. */
+			/* Events may have deleted uplinks the rest of ev[] points at. */
 			break;
 		}
 	}
 	log_msg(LOG_INFO, "exiting; the kernel keeps the last verdicts");
-	free(pfd);
-	free(owner);
 	return 0;
 }
 
@@ -243,6 +203,11 @@ int main(int argc, char **argv)
 	log_init(a.verbose);
 	signals(&wait);
 	srandom(getpid() ^ now_us());
+	hd.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (hd.epfd < 0) {
+		log_msg(LOG_ERR, "epoll: %s", strerror(errno));
+		return 1;
+	}
 	ret = hd_attach(&hd);
 	if (ret == -ENOENT)
 		log_msg(LOG_WARNING, "the mwan module is not loaded: waiting for it");
@@ -256,5 +221,7 @@ int main(int argc, char **argv)
 	hd_uplink_clear(&hd);
 	mwan_nl_close(&hd.ev);
 	mwan_nl_close(&hd.req);
+	close(hd.epfd);
+	free(hd.up);
 	return ret;
 }

@@ -27,6 +27,13 @@ struct round {
 	uint32_t rtt_us[TARGETS_MAX];
 };
 
+/* A probe socket; epoll events point at it. */
+struct hd_sock {
+	struct hd_uplink *u;
+	int family;
+	int fd;				/* -1: not open */
+};
+
 struct hd_uplink {
 	struct uplink k;		/* as the kernel last reported it */
 	struct inet_addr target[TARGETS_MAX];
@@ -34,7 +41,8 @@ struct hd_uplink {
 	unsigned int ntargets;
 	struct verdict v;
 
-	int fd4, fd6;			/* -1: not open */
+	struct hd_sock s4, s6;
+	int epfd;			/* the daemon's epoll set, for new sockets */
 	uint32_t sock_ifindex, sock_mark;
 	uint16_t ident, seq;
 
@@ -58,6 +66,7 @@ struct hd_uplink {
 };
 
 struct hd {
+	int epfd;			/* probe sockets and the event socket (data NULL) */
 	struct hd_uplink **up;
 	unsigned int n, size;
 
@@ -82,7 +91,7 @@ void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
 /* Sends due rounds, resolves finished ones; returns the next deadline. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
-void hd_uplink_readable(struct hd_uplink *u, int fd, uint64_t now);
+void hd_uplink_readable(struct hd_sock *s, uint64_t now);
 
 /* kernel.c */
 int hd_attach(struct hd *hd);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
+#include <sys/epoll.h>
 
 #include "healthd.h"
 #include "log.h"
@@ -57,6 +58,7 @@ int hd_dump(struct hd *hd)
 int hd_attach(struct hd *hd)
 {
 	int ret, group = GENL_ID_CTRL;	/* nlctrl's "notify" group has the family's id */
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 
 	ret = mwan_nl_try_open(&hd->req);
 	if (ret)
@@ -69,6 +71,10 @@ int hd_attach(struct hd *hd)
 				  sizeof(group)) < 0)
 		log_msg(LOG_WARNING, "cannot follow nlctrl notifications: %s; a module "
 			"unload is noticed when a write fails", strerror(errno));
+	if (epoll_ctl(hd->epfd, EPOLL_CTL_ADD, mnl_socket_get_fd(hd->ev.sock), &ev)) {
+		log_msg(LOG_ERR, "epoll: %s", strerror(errno));
+		goto err_ev;
+	}
 	hd->attached = true;
 	if (hd_dump(hd)) {
 		hd_detach(hd);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/epoll.h>
 
 #include "healthd.h"
 #include "log.h"
@@ -26,13 +27,14 @@ struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name)
 	return NULL;
 }
 
+/* Closing a socket also takes it out of the epoll set. */
 static void close_socks(struct hd_uplink *u)
 {
-	if (u->fd4 >= 0)
-		close(u->fd4);
-	if (u->fd6 >= 0)
-		close(u->fd6);
-	u->fd4 = u->fd6 = -1;
+	if (u->s4.fd >= 0)
+		close(u->s4.fd);
+	if (u->s6.fd >= 0)
+		close(u->s6.fd);
+	u->s4.fd = u->s6.fd = -1;
 }
 
 static uint32_t k_u32(const struct uplink *k, uint32_t flag, uint32_t val, uint32_t dflt)
@@ -117,7 +119,9 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	if (!u)
 		return NULL;
 	u->k = *k;
-	u->fd4 = u->fd6 = -1;
+	u->s4 = (struct hd_sock){ .u = u, .family = AF_INET, .fd = -1 };
+	u->s6 = (struct hd_sock){ .u = u, .family = AF_INET6, .fd = -1 };
+	u->epfd = hd->epfd;
 	u->ident = (uint16_t)random();
 	u->seq = (uint16_t)random();
 	verdict_cfg_from_uplink(&cfg, k);
@@ -196,11 +200,12 @@ void hd_uplink_clear(struct hd *hd)
 /* The socket of a family for the uplink's current device and mark; -1 if none. */
 static int sock(struct hd_uplink *u, int family)
 {
-	int *fd = family == AF_INET ? &u->fd4 : &u->fd6;
+	struct hd_sock *s = family == AF_INET ? &u->s4 : &u->s6;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
 	int ret;
 
-	if (*fd >= 0)
-		return *fd;
+	if (s->fd >= 0)
+		return s->fd;
 	if (!u->k.ifindex)
 		ret = -ENODEV;
 	else
@@ -212,8 +217,13 @@ static int sock(struct hd_uplink *u, int family)
 		u->sock_err = ret;
 		return -1;
 	}
+	if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, ret, &ev)) {
+		log_msg(LOG_ERR, "uplink %s: epoll: %s", u->k.name, strerror(errno));
+		close(ret);
+		return -1;
+	}
 	u->sock_err = 0;
-	*fd = ret;
+	s->fd = ret;
 	return ret;
 }
 
@@ -335,16 +345,18 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 	return next;
 }
 
-void hd_uplink_readable(struct hd_uplink *u, int fd, uint64_t now)
+void hd_uplink_readable(struct hd_sock *s, uint64_t now)
 {
-	int family = fd == u->fd4 ? AF_INET : AF_INET6;
+	struct hd_uplink *u = s->u;
 	struct inet_addr from;
 	uint16_t ident, seq, age;
 	struct round *r;
 	unsigned int i;
 	int ret;
 
-	while ((ret = probe_recv(fd, family, &from, &ident, &seq)) >= 0) {
+	if (s->fd < 0)
+		return;		/* closed since epoll reported it */
+	while ((ret = probe_recv(s->fd, s->family, &from, &ident, &seq)) >= 0) {
 		if (!ret || ident != u->ident || !u->nrounds)
 			continue;
 		age = (uint16_t)(seq - u->rounds[u->oldest].seq);
