@@ -16,7 +16,8 @@
 . "$(dirname "$0")/lab/flow.sh"
 . "$(dirname "$0")/lab/healthd.sh"
 
-require_cmd nft jq python3 mwanctl mwan-healthd
+require_cmd nft tc jq python3 mwanctl mwan-healthd
+require_module sch_ingress cls_matchall act_gact
 
 TRIALS=10
 

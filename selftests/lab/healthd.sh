@@ -15,8 +15,8 @@
 #   changed_at FILE NAME STATE T  the time of the first event in FILE at or after T
 #                                 that shows uplink NAME in STATE ("" if none)
 #   event_seen FILE NAME STATE T  there is such an event
-#   cutter_start UPLINK           a persistent "nft -i" in UPLINK's carrier, then
-#   cut_now | restore_now         lab_cut / lab_restore without a process start
+#   cutter_start UPLINK           a persistent "tc -batch -" in UPLINK's carrier, then
+#   cut_now | restore_now         what lab_cut / lab_restore do, without a process start
 
 HEALTHD_PID=
 HEALTHD_LOG=
@@ -79,27 +79,29 @@ event_seen()
 	[ -n "$(changed_at "$@")" ]
 }
 
-# UPLINK: a running "nft -i" in UPLINK's carrier, so that cut_now and
-# restore_now take effect within milliseconds of the time the test notes
-# (lab_cut starts nft, which costs a third of a second and more under TCG,
-# and the moment its rules apply within that is unknown).
+# UPLINK: a running "tc -batch -" in UPLINK's carrier, so that cut_now and
+# restore_now take effect within milliseconds of the time the test notes:
+# lab_cut starts nft, which costs a third of a second and more under TCG,
+# and when its rules apply within that time is unknown ("nft -i" is no
+# better: it reads its whole ruleset before each command). The cut drops
+# everything at cust0's ingress and egress, where lab_cut's chains hook.
 cutter_start()
 {
 	_lab_isp "$1" || return 1
-	coproc LAB_NFT { exec ip netns exec "$_lab_ns" nft -i > /dev/null 2>&1; }
-	LAB_PIDS+=("$LAB_NFT_PID")
-	exec {CUT_FD}>&"${LAB_NFT[1]}"
+	coproc LAB_TC { exec ip netns exec "$_lab_ns" tc -batch - > /dev/null 2>&1; }
+	LAB_PIDS+=("$LAB_TC_PID")
+	exec {CUT_FD}>&"${LAB_TC[1]}"
+	echo "qdisc add dev cust0 clsact" >&"$CUT_FD"
 }
 
-# What lab_cut does, on one line for nft -i.
 cut_now()
 {
-	echo 'add table netdev lab_cut;' \
-		'add chain netdev lab_cut in { type filter hook ingress device "cust0" priority -500; policy drop; };' \
-		'add chain netdev lab_cut out { type filter hook egress device "cust0" priority -500; policy drop; }' >&"$CUT_FD"
+	printf '%s\n' "filter add dev cust0 ingress pref 1 matchall action drop" \
+		"filter add dev cust0 egress pref 1 matchall action drop" >&"$CUT_FD"
 }
 
 restore_now()
 {
-	echo 'delete table netdev lab_cut' >&"$CUT_FD"
+	printf '%s\n' "filter del dev cust0 ingress pref 1" \
+		"filter del dev cust0 egress pref 1" >&"$CUT_FD"
 }

@@ -136,12 +136,13 @@ static int run(struct hd *hd, const sigset_t *wait)
 			log_msg(LOG_INFO, "SIGHUP: reading the uplinks again");
 			if (hd->attached && hd_dump(hd))
 				hd_detach(hd);
+			hd->next_us = 0;
 		}
 		if (hd->attached && hd->check_family && hd_family_gone(hd)) {
 			log_msg(LOG_WARNING, "the mwan module went away: waiting for it");
 			hd_detach(hd);
 		}
-		next = hd_uplinks_run(hd, now);
+		next = now >= hd->next_us ? hd_uplinks_run(hd, now) : hd->next_us;
 		if (!hd->attached && hd->reattach_us < next)
 			next = hd->reattach_us;
 		lag_report(hd, now);
@@ -161,11 +162,12 @@ static int run(struct hd *hd, const sigset_t *wait)
 		now = now_us();
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.ptr) {
-				hd_uplink_readable(ev[i].data.ptr, now);
+				hd_uplink_readable(hd, ev[i].data.ptr, now);
 				continue;
 			}
 			if (hd_events(hd))
 				hd_detach(hd);
+			hd->next_us = 0;	/* uplinks added or changed: look at all */
 			/* Events may have deleted uplinks the rest of ev[] points at. */
 			break;
 		}

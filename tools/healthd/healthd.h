@@ -72,6 +72,7 @@ struct hd {
 
 	struct mwan_nl req;		/* requests: dumps and writes */
 	struct mwan_nl ev;		/* the events group and nlctrl notifications */
+	uint64_t next_us;		/* the earliest deadline of any uplink; 0: look now */
 	bool attached;
 	bool check_family;		/* a request failed: is the module still there? */
 	uint64_t reattach_us;		/* while detached: the next attempt */
@@ -89,9 +90,10 @@ struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name);
 int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now);
 void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
-/* Sends due rounds, resolves finished ones; returns the next deadline. */
+/* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
-void hd_uplink_readable(struct hd_sock *s, uint64_t now);
+/* Reads replies; resolves the uplink's rounds they complete (no scan of the others). */
+void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now);
 
 /* kernel.c */
 int hd_attach(struct hd *hd);

@@ -52,6 +52,7 @@ int hd_dump(struct hd *hd)
 			hd_uplink_del(hd, hd->up[i]->k.name);
 	}
 	free(l.v);
+	hd->next_us = 0;
 	return 0;
 }
 

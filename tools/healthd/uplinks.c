@@ -342,10 +342,11 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 		if (t < next)
 			next = t;
 	}
+	hd->next_us = next;
 	return next;
 }
 
-void hd_uplink_readable(struct hd_sock *s, uint64_t now)
+void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now)
 {
 	struct hd_uplink *u = s->u;
 	struct inet_addr from;
@@ -376,5 +377,12 @@ void hd_uplink_readable(struct hd_sock *s, uint64_t now)
 		log_msg(LOG_WARNING, "uplink %s: cannot read replies: %s", u->k.name,
 			strerror(-ret));
 		close_socks(u);
+	}
+	/* A round every target answered resolves now, not at its timeout. */
+	if (u->nrounds && resolvable(u, &u->rounds[u->oldest], now)) {
+		uint64_t t = run_one(hd, u, now);
+
+		if (t < hd->next_us)
+			hd->next_us = t;
 	}
 }
