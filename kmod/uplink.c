@@ -184,12 +184,16 @@ void mwan_uplink_add(struct mwan_net *mn, struct mwan_uplink *up,
 	mwan_net_changed(mn);
 }
 
+/*
+ * A change in place moves nothing in the list, so dumps in progress stay
+ * consistent: no generation bump (mwan-healthd writes every uplink's RTT
+ * once a second, which would interrupt nearly every dump).
+ */
 void mwan_uplink_change(struct mwan_net *mn, struct mwan_uplink *up,
 			const struct mwan_uplink_cfg *cfg, int ifindex)
 {
 	uplink_apply(up, cfg, ifindex);
 	uplink_update_state(mn, up);
-	mwan_net_changed(mn);
 }
 
 static void uplink_free_rcu(struct rcu_head *rcu)

@@ -82,7 +82,7 @@ mwan rule add from 10.250.250.0/29 policy balanced
 mwan rule add from fd00:250:250::/64 policy balanced
 healthd=
 if command -v mwan-healthd > /dev/null; then
-	ip netns exec "$LAB_R" mwan-healthd > "$LAB_TMP/healthd.log" 2>&1 &
+	mwan-healthd -n "$LAB_R" --foreground > "$LAB_TMP/healthd.log" 2>&1 &
 	healthd=$!
 	LAB_PIDS+=("$healthd")
 	echo "  mwan-healthd probes each uplink's gateway every 100 ms"

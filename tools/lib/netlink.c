@@ -143,6 +143,18 @@ static int noop_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Whether the dump ends in these messages. */
+static bool dump_ends(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
 int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 		 void *data, attr_name_t names)
 {
@@ -170,6 +182,15 @@ int mwan_nl_talk(struct mwan_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 		errno = 0;
 		ret = mnl_cb_run2(buf, len, req->nlmsg_seq, nl->portid, data_cb,
 				  &t, ctl, ARRAY_SIZE(ctl));
+		/*
+		 * libmnl stops with EINTR at the first message flagged
+		 * NLM_F_DUMP_INTR: read the dump to its end so that nothing of
+		 * it is left for the next request, and let the caller run it again.
+		 */
+		if (ret < 0 && errno == EINTR && (req->nlmsg_flags & NLM_F_DUMP)) {
+			t.intr = true;
+			ret = dump_ends(buf, len) ? MNL_CB_STOP : MNL_CB_OK;
+		}
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0) {
 		if (!t.reported)
@@ -231,7 +252,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int resolve_family(struct mwan_nl *nl)
+static int resolve_family(struct mwan_nl *nl, bool quiet_absent)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -257,6 +278,8 @@ static int resolve_family(struct mwan_nl *nl)
 		ret = mnl_cb_run(buf, len, nl->seq, nl->portid, family_cb, nl);
 	} while (ret > MNL_CB_STOP);
 	if (ret < 0 && errno == ENOENT) {
+		if (quiet_absent)
+			return -ENOENT;
 		pr_err("the mwan kernel module is not loaded (try: modprobe mwan)");
 		return -1;
 	}
@@ -273,9 +296,9 @@ err:
 	return -1;
 }
 
-int mwan_nl_open(struct mwan_nl *nl)
+static int nl_open(struct mwan_nl *nl, bool quiet_absent)
 {
-	int one = 1;
+	int one = 1, ret;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -292,13 +315,26 @@ int mwan_nl_open(struct mwan_nl *nl)
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = time(NULL);
-	if (resolve_family(nl))
-		goto err;
+	ret = resolve_family(nl, quiet_absent);
+	if (ret)
+		goto err_close;
 	return 0;
 err:
+	ret = -1;
+err_close:
 	mnl_socket_close(nl->sock);
 	nl->sock = NULL;
-	return -1;
+	return ret;
+}
+
+int mwan_nl_open(struct mwan_nl *nl)
+{
+	return nl_open(nl, false);
+}
+
+int mwan_nl_try_open(struct mwan_nl *nl)
+{
+	return nl_open(nl, true);
 }
 
 void mwan_nl_close(struct mwan_nl *nl)
@@ -334,7 +370,7 @@ int mwan_attr_get_str(const struct nlattr *attr, char *dst, size_t size)
 	return 0;
 }
 
-#define FETCH_TRIES 5
+#define FETCH_TRIES 10
 
 static int collect_cb(const struct nlmsghdr *nlh, void *data)
 {

@@ -26,6 +26,8 @@ struct mwan_nl {
 typedef const char *(*attr_name_t)(unsigned int type);
 
 int mwan_nl_open(struct mwan_nl *nl);
+/* As mwan_nl_open(), but -ENOENT without a word when the module is not loaded. */
+int mwan_nl_try_open(struct mwan_nl *nl);
 void mwan_nl_close(struct mwan_nl *nl);
 
 /* Starts a request for cmd in buf (MNL_SOCKET_BUFFER_SIZE bytes). */

@@ -12,3 +12,8 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	uplink_parse.c \
 	uplink_print.c \
 	utils.c)
+
+# mwan-healthd's pure parts (verdict arithmetic, command line), likewise.
+HEALTHD_PURE_SRCS := $(addprefix $(patsubst %/,%,$(dir $(TOOLS_LIB_DIR)))/healthd/, \
+	args.c \
+	verdict.c)

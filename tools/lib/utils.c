@@ -13,11 +13,13 @@
 #include "utils.h"
 
 static char errbuf[512];
+const char *pr_err_prefix = "";
 
 void pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	fputs(pr_err_prefix, stderr);
 	fputs("Error: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -17,6 +17,8 @@
 
 /* "Error: ..." and a newline on stderr: the one line every failure prints. */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Printed before "Error: " (a daemon's "<3>" for journald); "" by default. */
+extern const char *pr_err_prefix;
 
 /* The last parse error; valid only after a parser returned -1. */
 const char *parse_error(void);

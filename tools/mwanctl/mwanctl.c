@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "netns.h"
 #include "mwanctl.h"
 #include "utils.h"
 
@@ -115,30 +116,6 @@ static int batch(const char *name)
 	if (fp != stdin)
 		fclose(fp);
 	return ret;
-}
-
-static int netns_switch(const char *name)
-{
-	char path[4096];
-	int fd;
-
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
-		pr_err("argument \"%s\" is wrong: not a network namespace name", name);
-		return -1;
-	}
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pr_err("cannot open network namespace \"%s\": %s", name, strerror(errno));
-		return -1;
-	}
-	if (setns(fd, CLONE_NEWNET)) {
-		pr_err("cannot enter network namespace \"%s\": %s", name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 /*

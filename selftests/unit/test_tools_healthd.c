@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mwan-healthd's arithmetic and command line on the host: probe windows
+ * (average, deviation, loss, sliding), the choice of targets, the
+ * reliability quorum, the down/up hysteresis, degraded thresholds, and a
+ * restart that continues from the kernel's HEALTH without a transition.
+ * TAP output.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "../../tools/healthd/args.h"
+#include "../../tools/healthd/verdict.h"
+
+static int tests, failed;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!cond)
+		failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void test_window(void)
+{
+	struct window w;
+	struct window_stats s;
+	unsigned int i;
+
+	window_reset(&w);
+	window_stats(&w, &s);
+	ok(!s.probes && !s.answered && !s.avg_us && !s.loss_pct, "window: empty");
+
+	window_add(&w, true, 1000);
+	window_add(&w, true, 3000);
+	window_add(&w, false, 0);
+	window_add(&w, true, 2000);
+	window_stats(&w, &s);
+	ok(s.probes == 4 && s.answered == 3, "window: 4 probes, 3 answered");
+	ok(s.avg_us == 2000, "window: average of the answered (got %u)", s.avg_us);
+	ok(s.dev_us == 816, "window: deviation sqrt(2/3) ms (got %u)", s.dev_us);
+	ok(s.loss_pct == 25, "window: 1 of 4 lost is 25%% (got %u)", s.loss_pct);
+
+	window_reset(&w);
+	for (i = 0; i < WINDOW_SIZE; i++)
+		window_add(&w, false, 0);
+	window_stats(&w, &s);
+	ok(s.loss_pct == 100 && !s.avg_us, "window: all lost is 100%%, no RTT");
+	for (i = 0; i < WINDOW_SIZE / 2; i++)
+		window_add(&w, true, 500);
+	window_stats(&w, &s);
+	ok(s.probes == WINDOW_SIZE && s.loss_pct == 50 && s.avg_us == 500 && !s.dev_us,
+	   "window: slides, the oldest probes fall out (loss %u%%)", s.loss_pct);
+	for (i = 0; i < WINDOW_SIZE; i++)
+		window_add(&w, true, 700);
+	window_stats(&w, &s);
+	ok(!s.loss_pct && s.avg_us == 700, "window: a full window of answers forgets all loss");
+
+	window_reset(&w);
+	for (i = 0; i < WINDOW_SIZE; i++)
+		window_add(&w, true, UINT32_MAX);
+	window_stats(&w, &s);
+	ok(s.answered == WINDOW_SIZE && s.avg_us == 60000000 && !s.dev_us,
+	   "window: huge RTTs are clamped, not mistaken for losses or overflowed");
+}
+
+static void addr(struct inet_addr *a, const char *s)
+{
+	a->family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	inet_pton(a->family, s, &a->v4);
+}
+
+static void test_targets(void)
+{
+	struct inet_addr t[TARGETS_MAX];
+	struct uplink u = { .present = UPLINK_F_NAME };
+	char buf[INET6_ADDRSTRLEN];
+
+	ok(verdict_targets(&u, t) == 0, "targets: no track and no gateway: none (not probed)");
+	u.present |= UPLINK_F_GW4 | UPLINK_F_GW6;
+	inet_pton(AF_INET, "100.64.1.1", &u.gw4);
+	inet_pton(AF_INET6, "2001:db8:1::1", &u.gw6);
+	ok(verdict_targets(&u, t) == 2 && t[0].family == AF_INET && t[1].family == AF_INET6 &&
+	   !strcmp(format_addr(&t[1], buf, sizeof(buf)), "2001:db8:1::1"),
+	   "targets: the gateways, IPv4 first");
+	u.present |= UPLINK_F_TRACK;
+	u.ntrack = 3;
+	addr(&u.track[0], "1.1.1.1");
+	addr(&u.track[1], "2606:4700::1111");
+	addr(&u.track[2], "1.1.1.1");
+	ok(verdict_targets(&u, t) == 2 && !strcmp(format_addr(&t[0], buf, sizeof(buf)), "1.1.1.1"),
+	   "targets: the track list instead of the gateways, without duplicates");
+	u.ntrack = 0;
+	ok(verdict_targets(&u, t) == 2, "targets: an empty track list falls back to the gateways");
+}
+
+static struct verdict_cfg cfg_default(void)
+{
+	struct uplink u = { .present = UPLINK_F_NAME };
+	struct verdict_cfg c;
+
+	verdict_cfg_from_uplink(&c, &u);
+	return c;
+}
+
+/* n rounds of the same outcome; returns the round (1-based) of the first change, or 0. */
+static unsigned int rounds(struct verdict *v, unsigned int n, bool ok_, uint32_t rtt,
+			   uint8_t loss, bool judged)
+{
+	unsigned int i, first = 0;
+
+	for (i = 1; i <= n; i++)
+		if (verdict_round(v, ok_, rtt, loss, judged) && !first)
+			first = i;
+	return first;
+}
+
+static void test_hysteresis(void)
+{
+	struct verdict_cfg c = cfg_default();
+	struct verdict v;
+	unsigned int i;
+
+	ok(c.down == 5 && c.up == 10 && c.reliability == 1 && !c.rtt_max_us && !c.loss_max_pct,
+	   "cfg: the kernel's defaults when attributes are absent");
+	verdict_init(&v, &c, MWAN_HEALTH_UNKNOWN);
+	ok(v.up && v.health == MWAN_HEALTH_UNKNOWN, "init: unknown counts as up");
+	ok(rounds(&v, 1, true, 1000, 0, false) == 1 && v.health == MWAN_HEALTH_UP,
+	   "first good round: unknown -> up");
+	ok(rounds(&v, 4, false, 0, 0, false) == 0 && v.health == MWAN_HEALTH_UP,
+	   "4 failed rounds: still up (down 5)");
+	ok(rounds(&v, 1, true, 1000, 0, false) == 0, "a good round resets the failures");
+	ok(rounds(&v, 4, false, 0, 0, false) == 0 && v.health == MWAN_HEALTH_UP,
+	   "4 more failed rounds: still up");
+	ok(rounds(&v, 1, false, 0, 0, false) == 1 && v.health == MWAN_HEALTH_DOWN,
+	   "the 5th failed round in a row: down");
+	ok(rounds(&v, 9, true, 1000, 0, false) == 0 && v.health == MWAN_HEALTH_DOWN,
+	   "9 good rounds: still down (up 10)");
+	ok(rounds(&v, 1, false, 0, 0, false) == 0 && v.health == MWAN_HEALTH_DOWN,
+	   "a failed round resets the good ones");
+	ok(rounds(&v, 10, true, 1000, 0, false) == 10 && v.health == MWAN_HEALTH_UP,
+	   "10 good rounds in a row: up, at the 10th");
+
+	/* Alternating success and failure never reaches either count. */
+	for (i = 0; i < 100; i++)
+		if (verdict_round(&v, i & 1, 1000, 50, false))
+			break;
+	ok(i == 100 && v.health == MWAN_HEALTH_UP, "alternating rounds: no flapping");
+
+	c.down = 1;
+	c.up = 1;
+	verdict_configure(&v, &c);
+	ok(rounds(&v, 1, false, 0, 0, false) == 1 && rounds(&v, 1, true, 0, 0, false) == 1,
+	   "down 1, up 1: every round decides");
+}
+
+static void test_quorum(void)
+{
+	struct verdict_cfg c = cfg_default();
+
+	ok(verdict_round_ok(&c, 1, 2) && !verdict_round_ok(&c, 0, 2),
+	   "reliability 1 of 2: one answer is enough, none is not");
+	c.reliability = 2;
+	ok(!verdict_round_ok(&c, 1, 2) && verdict_round_ok(&c, 2, 2),
+	   "reliability 2 of 2: one answer fails the round");
+	c.reliability = 3;
+	ok(verdict_round_ok(&c, 2, 2) && !verdict_round_ok(&c, 1, 2),
+	   "reliability above the target count: all targets must answer");
+	ok(!verdict_round_ok(&c, 0, 0), "no targets: no round succeeds");
+}
+
+static void test_degraded(void)
+{
+	struct verdict_cfg c = cfg_default();
+	struct verdict v;
+	struct window w[2];
+	uint32_t rtt;
+	uint8_t loss;
+	unsigned int i;
+	bool judged;
+
+	c.rtt_max_us = 50000;
+	c.loss_max_pct = 20;
+	verdict_init(&v, &c, MWAN_HEALTH_UP);
+	ok(rounds(&v, 5, true, 80000, 0, false) == 0 && v.health == MWAN_HEALTH_UP,
+	   "degraded: not judged before the windows fill");
+	ok(rounds(&v, 1, true, 80000, 0, true) == 1 && v.health == MWAN_HEALTH_DEGRADED,
+	   "degraded: RTT over rtt-max");
+	ok(rounds(&v, 3, true, 80000, 0, false) == 0 && v.health == MWAN_HEALTH_DEGRADED,
+	   "degraded: stays while not judged");
+	ok(rounds(&v, 1, true, 40000, 10, true) == 1 && v.health == MWAN_HEALTH_UP,
+	   "degraded: back to up within both limits");
+	ok(rounds(&v, 1, true, 40000, 30, true) == 1 && v.health == MWAN_HEALTH_DEGRADED,
+	   "degraded: loss over loss-max");
+	ok(rounds(&v, 5, false, 40000, 30, true) == 5 && v.health == MWAN_HEALTH_DOWN,
+	   "degraded goes down with the hysteresis like up");
+	ok(rounds(&v, 10, true, 40000, 30, true) == 10 && v.health == MWAN_HEALTH_DEGRADED,
+	   "down comes back degraded when still over a limit");
+	c.loss_max_pct = 0;
+	c.rtt_max_us = 0;
+	verdict_configure(&v, &c);
+	ok(rounds(&v, 1, true, 1000000, 100, true) == 1 && v.health == MWAN_HEALTH_UP,
+	   "no thresholds (0): never degraded");
+
+	window_reset(&w[0]);
+	window_reset(&w[1]);
+	for (i = 0; i < WINDOW_MIN_JUDGE - 1; i++) {
+		window_add(&w[0], true, 10000);
+		window_add(&w[1], i & 1, 30000);
+	}
+	ok(!verdict_metrics(w, 2, &rtt, &loss), "metrics: not judged below %d probes",
+	   WINDOW_MIN_JUDGE);
+	window_add(&w[0], true, 10000);
+	window_add(&w[1], true, 30000);
+	judged = verdict_metrics(w, 2, &rtt, &loss);
+	ok(judged && rtt == 20000 && loss == 25,
+	   "metrics: mean of the targets' RTTs and losses (rtt %u, loss %u)", rtt, loss);
+}
+
+static void test_restart(void)
+{
+	struct verdict_cfg c = cfg_default();
+	struct verdict v;
+
+	verdict_init(&v, &c, MWAN_HEALTH_UP);
+	ok(rounds(&v, 20, true, 1000, 0, false) == 0 && v.health == MWAN_HEALTH_UP,
+	   "restart from UP: good rounds change nothing");
+	verdict_init(&v, &c, MWAN_HEALTH_DOWN);
+	ok(!v.up && rounds(&v, 9, true, 1000, 0, false) == 0 && v.health == MWAN_HEALTH_DOWN,
+	   "restart from DOWN: stays down through 9 good rounds");
+	ok(rounds(&v, 1, true, 1000, 0, false) == 1 && v.health == MWAN_HEALTH_UP,
+	   "restart from DOWN: up after the up hysteresis");
+	verdict_init(&v, &c, MWAN_HEALTH_DEGRADED);
+	ok(v.up && rounds(&v, 4, false, 0, 0, false) == 0 && v.health == MWAN_HEALTH_DEGRADED,
+	   "restart from DEGRADED: up side of the hysteresis");
+	verdict_init(&v, &c, 200);
+	ok(v.up && v.health == MWAN_HEALTH_UNKNOWN, "restart from an unknown value: unknown");
+}
+
+static int parse(const char *line, struct healthd_args *a)
+{
+	char buf[256], *argv[16], *p;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (p = strtok(buf, " "); p && argc < 16; p = strtok(NULL, " "))
+		argv[argc++] = p;
+	return healthd_parse_args(argc, argv, a);
+}
+
+static void test_args(void)
+{
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "mwan-healthd -x", "unknown option \"-x\"" },
+		{ "mwan-healthd --frob", "unknown option \"--frob\"" },
+		{ "mwan-healthd foo", "unexpected argument \"foo\"" },
+		{ "mwan-healthd -n", "\"-n\" needs an argument" },
+		{ "mwan-healthd -n a/b", "argument \"a/b\" is wrong: not a network namespace name" },
+		{ "mwan-healthd -n a -n b", "duplicate \"-n\": \"b\" is the second value" },
+		{ "mwan-healthd --status --help", "option \"--help\" conflicts with an earlier one" },
+		{ "mwan-healthd --foreground=1", "option \"--foreground=1\" takes no value" },
+		{ "mwan-healthd -fv", "unknown option \"-fv\"" },
+	};
+	struct healthd_args a;
+	unsigned int i;
+
+	ok(!parse("mwan-healthd", &a) && a.mode == HEALTHD_RUN && !a.foreground && !a.netns[0],
+	   "args: none: run, daemonized, in the current namespace");
+	ok(!parse("mwan-healthd -n lab -f -v -v", &a) && !strcmp(a.netns, "lab") &&
+	   a.foreground && a.verbose == 2, "args: -n NAME -f -v -v");
+	ok(!parse("mwan-healthd --netns=lab --fore --verbose", &a) && !strcmp(a.netns, "lab") &&
+	   a.foreground && a.verbose == 1, "args: long options, abbreviated, with =");
+	ok(!parse("mwan-healthd -nlab --status", &a) && a.mode == HEALTHD_STATUS &&
+	   !strcmp(a.netns, "lab"), "args: -nNAME --status");
+	ok(!parse("mwan-healthd -h", &a) && a.mode == HEALTHD_HELP, "args: -h");
+	ok(!parse("mwan-healthd -V", &a) && a.mode == HEALTHD_VERSION, "args: -V");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int ret = parse(bad[i].line, &a);
+
+		ok(ret == -1 && !strcmp(parse_error(), bad[i].err), "args: '%s': %s",
+		   bad[i].line, ret ? parse_error() : "accepted");
+	}
+}
+
+int main(void)
+{
+	test_window();
+	test_targets();
+	test_hysteresis();
+	test_quorum();
+	test_degraded();
+	test_restart();
+	test_args();
+	printf("1..%d\n", tests);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mwan-healthd's state: the uplinks it probes (uplinks.c) and its link to
+ * the kernel (kernel.c), driven by one single-threaded loop (healthd.c).
+ * Times are CLOCK_MONOTONIC microseconds.
+ */
+#ifndef MWAN_HEALTHD_H
+#define MWAN_HEALTHD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netlink.h"
+#include "uplink.h"
+#include "verdict.h"
+
+/* Rounds in flight per uplink: timeout / interval + 1 at most, or fewer. */
+#define ROUNDS_MAX		64
+#define USEC_PER_SEC		1000000ull
+/* RTT and loss reach the kernel at most this often per uplink. */
+#define METRICS_PERIOD_US	USEC_PER_SEC
+
+struct round {
+	uint16_t seq;
+	uint16_t answered;		/* bit per target */
+	uint64_t sent_us;
+	uint32_t rtt_us[TARGETS_MAX];
+};
+
+/* A probe socket; epoll events point at it. */
+struct hd_sock {
+	struct hd_uplink *u;
+	int family;
+	int fd;				/* -1: not open */
+};
+
+struct hd_uplink {
+	struct uplink k;		/* as the kernel last reported it */
+	struct inet_addr target[TARGETS_MAX];
+	struct window win[TARGETS_MAX];
+	unsigned int ntargets;
+	struct verdict v;
+
+	struct hd_sock s4, s6;
+	int epfd;			/* the daemon's epoll set, for new sockets */
+	uint32_t sock_ifindex, sock_mark;
+	uint16_t ident, seq;
+
+	uint64_t next_send_us;
+	struct round rounds[ROUNDS_MAX];
+	unsigned int oldest, nrounds;	/* a ring, resolved in order */
+
+	uint32_t rtt_us;		/* from the windows, after each round */
+	uint8_t loss_pct;
+	bool health_sent;		/* the kernel has v.health from us */
+	uint8_t sent_health;
+	bool metrics_sent;
+	uint32_t sent_rtt_us;
+	uint8_t sent_loss_pct;
+	uint64_t metrics_due_us;	/* no RTT/loss write before this */
+	uint64_t retry_us;		/* after a failed write */
+
+	bool warned_targets;		/* "not probed" said once */
+	int sock_err;			/* the last socket error said, to say it once */
+	bool seen;			/* in the dump being applied */
+};
+
+struct hd {
+	int epfd;			/* probe sockets and the event socket (data NULL) */
+	struct hd_uplink **up;
+	unsigned int n, size;
+
+	struct mwan_nl req;		/* requests: dumps and writes */
+	struct mwan_nl ev;		/* the events group and nlctrl notifications */
+	uint64_t next_us;		/* the earliest deadline of any uplink; 0: look now */
+	bool attached;
+	bool check_family;		/* a request failed: is the module still there? */
+	uint64_t reattach_us;		/* while detached: the next attempt */
+
+	/* Probe send lag (how late a round left) since the last report. */
+	uint64_t lag_max_us, lag_sum_us, lag_n;
+	uint64_t lag_report_us;
+};
+
+uint64_t now_us(void);
+
+/* uplinks.c */
+struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name);
+/* Adds or updates an uplink from the kernel's report; seeds a new one's verdict from it. */
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now);
+void hd_uplink_del(struct hd *hd, const char *name);
+void hd_uplink_clear(struct hd *hd);
+/* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
+uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
+/* Reads replies; resolves the uplink's rounds they complete (no scan of the others). */
+void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now);
+
+/* kernel.c */
+int hd_attach(struct hd *hd);
+void hd_detach(struct hd *hd);
+/* Reads the uplinks again: adds, updates, and drops the ones gone. */
+int hd_dump(struct hd *hd);
+/* Reads and applies pending events; -1 when the module went away or the socket failed. */
+int hd_events(struct hd *hd);
+/* Writes the verdict (and RTT/loss) if it changed; RTT/loss alone at most once a second. */
+void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now);
+/* After a failed request: whether the family went away (or came back anew). */
+bool hd_family_gone(struct hd *hd);
+int hd_status(void);
+
+#endif

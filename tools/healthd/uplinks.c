@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probed uplinks: their sockets, their rounds in flight and their
+ * verdicts. Every interval a round sends one echo request to each target
+ * with the same sequence number; a round resolves once every target has
+ * answered or its timeout has passed, strictly in the order rounds were
+ * sent, so the hysteresis counts rounds in time order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+
+#include "healthd.h"
+#include "log.h"
+#include "probe.h"
+
+struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < hd->n; i++)
+		if (!strcmp(hd->up[i]->k.name, name))
+			return hd->up[i];
+	return NULL;
+}
+
+/* Closing a socket also takes it out of the epoll set. */
+static void close_socks(struct hd_uplink *u)
+{
+	if (u->s4.fd >= 0)
+		close(u->s4.fd);
+	if (u->s6.fd >= 0)
+		close(u->s6.fd);
+	u->s4.fd = u->s6.fd = -1;
+}
+
+static uint32_t k_u32(const struct uplink *k, uint32_t flag, uint32_t val, uint32_t dflt)
+{
+	return (k->present & flag) ? val : dflt;
+}
+
+static uint64_t interval_us(const struct hd_uplink *u)
+{
+	return k_u32(&u->k, UPLINK_F_INTERVAL, u->k.interval_ms, 100) * 1000ull;
+}
+
+static uint64_t timeout_us(const struct hd_uplink *u)
+{
+	return k_u32(&u->k, UPLINK_F_TIMEOUT, u->k.timeout_ms, 250) * 1000ull;
+}
+
+static bool same_targets(const struct hd_uplink *u, const struct inet_addr *t,
+			 unsigned int n)
+{
+	unsigned int i;
+
+	if (n != u->ntargets)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!inet_addr_equal(&u->target[i], &t[i]))
+			return false;
+	return true;
+}
+
+/* New targets: windows of addresses kept stay, rounds in flight go. */
+static void set_targets(struct hd_uplink *u, const struct inet_addr *t, unsigned int n)
+{
+	struct window old[TARGETS_MAX];
+	struct inet_addr oldt[TARGETS_MAX];
+	unsigned int i, j, oldn = u->ntargets;
+
+	memcpy(old, u->win, sizeof(old));
+	memcpy(oldt, u->target, sizeof(oldt));
+	for (i = 0; i < n; i++) {
+		u->target[i] = t[i];
+		window_reset(&u->win[i]);
+		for (j = 0; j < oldn; j++)
+			if (inet_addr_equal(&oldt[j], &t[i]))
+				u->win[i] = old[j];
+	}
+	u->ntargets = n;
+	u->nrounds = 0;
+	u->warned_targets = false;
+	close_socks(u);
+}
+
+static void log_new(const struct hd_uplink *u)
+{
+	char buf[INET6_ADDRSTRLEN], list[TARGETS_MAX * (INET6_ADDRSTRLEN + 1)] = "";
+	unsigned int i;
+
+	for (i = 0; i < u->ntargets; i++) {
+		if (i)
+			strcat(list, ",");
+		strcat(list, format_addr(&u->target[i], buf, sizeof(buf)));
+	}
+	log_msg(LOG_INFO, "uplink %s: probing %s every %u ms (timeout %u ms, down %u, up %u, "
+		"reliability %u), health %s", u->k.name, u->ntargets ? list : "nothing",
+		(unsigned int)(interval_us(u) / 1000), (unsigned int)(timeout_us(u) / 1000),
+		u->v.cfg.down, u->v.cfg.up, u->v.cfg.reliability, health_str(u->v.health));
+}
+
+static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now)
+{
+	struct hd_uplink *u, **v;
+	struct verdict_cfg cfg;
+
+	if (hd->n == hd->size) {
+		v = realloc(hd->up, (hd->size * 2 + 16) * sizeof(*v));
+		if (!v)
+			return NULL;
+		hd->up = v;
+		hd->size = hd->size * 2 + 16;
+	}
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->k = *k;
+	u->s4 = (struct hd_sock){ .u = u, .family = AF_INET, .fd = -1 };
+	u->s6 = (struct hd_sock){ .u = u, .family = AF_INET6, .fd = -1 };
+	u->epfd = hd->epfd;
+	u->ident = (uint16_t)random();
+	u->seq = (uint16_t)random();
+	verdict_cfg_from_uplink(&cfg, k);
+	verdict_init(&u->v, &cfg, k_u32(k, UPLINK_F_HEALTH, k->health, MWAN_HEALTH_UNKNOWN));
+	/* What the kernel already holds needs no write: a restart changes nothing. */
+	u->health_sent = (k->present & UPLINK_F_HEALTH) && u->v.health == k->health;
+	u->sent_health = u->v.health;
+	u->ntargets = verdict_targets(k, u->target);
+	u->next_send_us = now;
+	u->seen = true;
+	hd->up[hd->n++] = u;
+	log_new(u);
+	return u;
+}
+
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
+{
+	struct hd_uplink *u = hd_uplink_find(hd, k->name);
+	struct inet_addr t[TARGETS_MAX];
+	struct verdict_cfg cfg;
+	uint64_t old_interval, old_timeout;
+	unsigned int n;
+	bool retarget;
+
+	if (!u)
+		return add(hd, k, now) ? 0 : -1;
+	u->seen = true;
+	old_interval = interval_us(u);
+	old_timeout = timeout_us(u);
+	if (k->ifindex != u->k.ifindex || k->mark != u->k.mark)
+		close_socks(u);
+	if (k->admin != u->k.admin && k->admin == MWAN_ADMIN_AUTO)
+		u->health_sent = false;	/* the kernel goes by our verdict again: say it */
+	u->k = *k;
+	n = verdict_targets(k, t);
+	retarget = !same_targets(u, t, n);
+	if (retarget)
+		set_targets(u, t, n);
+	verdict_cfg_from_uplink(&cfg, k);
+	verdict_configure(&u->v, &cfg);
+	/* Our own writes come back as events too: only real changes are news. */
+	if (retarget || old_interval != interval_us(u) || old_timeout != timeout_us(u)) {
+		if (u->next_send_us > now + interval_us(u))
+			u->next_send_us = now;
+		log_new(u);
+	}
+	return 0;
+}
+
+static void free_uplink(struct hd_uplink *u)
+{
+	close_socks(u);
+	free(u);
+}
+
+void hd_uplink_del(struct hd *hd, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < hd->n; i++) {
+		if (strcmp(hd->up[i]->k.name, name))
+			continue;
+		log_msg(LOG_INFO, "uplink %s: deleted, no longer probed", name);
+		free_uplink(hd->up[i]);
+		hd->up[i] = hd->up[--hd->n];
+		return;
+	}
+}
+
+void hd_uplink_clear(struct hd *hd)
+{
+	while (hd->n)
+		free_uplink(hd->up[--hd->n]);
+}
+
+/* The socket of a family for the uplink's current device and mark; -1 if none. */
+static int sock(struct hd_uplink *u, int family)
+{
+	struct hd_sock *s = family == AF_INET ? &u->s4 : &u->s6;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = s };
+	int ret;
+
+	if (s->fd >= 0)
+		return s->fd;
+	if (!u->k.ifindex)
+		ret = -ENODEV;
+	else
+		ret = probe_open(family, u->k.ifindex, u->k.mark);
+	if (ret < 0) {
+		if (ret != u->sock_err)
+			log_msg(LOG_WARNING, "uplink %s: cannot probe%s: %s", u->k.name,
+				family == AF_INET ? "" : " over IPv6", strerror(-ret));
+		u->sock_err = ret;
+		return -1;
+	}
+	if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, ret, &ev)) {
+		log_msg(LOG_ERR, "uplink %s: epoll: %s", u->k.name, strerror(errno));
+		close(ret);
+		return -1;
+	}
+	u->sock_err = 0;
+	s->fd = ret;
+	return ret;
+}
+
+static void send_round(struct hd_uplink *u, uint64_t now)
+{
+	struct round *r;
+	unsigned int i;
+	int fd, ret;
+
+	if (u->nrounds == ROUNDS_MAX)
+		return;
+	r = &u->rounds[(u->oldest + u->nrounds++) % ROUNDS_MAX];
+	memset(r, 0, sizeof(*r));
+	r->seq = u->seq++;
+	r->sent_us = now;
+	for (i = 0; i < u->ntargets; i++) {
+		fd = sock(u, u->target[i].family);
+		if (fd < 0)
+			continue;	/* counted as lost */
+		ret = probe_send(fd, &u->target[i], u->ident, r->seq);
+		if (ret < 0 && ret != u->sock_err) {
+			log_msg(LOG_DEBUG, "uplink %s: probe not sent: %s", u->k.name,
+				strerror(-ret));
+			u->sock_err = ret;
+		}
+		if (ret == -ENODEV || ret == -ENXIO)
+			close_socks(u);
+	}
+}
+
+static void log_change(const struct hd_uplink *u, uint8_t old)
+{
+	log_msg(u->v.health == MWAN_HEALTH_DOWN ? LOG_WARNING : LOG_NOTICE,
+		"uplink %s: %s -> %s (rtt %u.%u ms, loss %u%%)%s", u->k.name,
+		health_str(old), health_str(u->v.health), u->rtt_us / 1000,
+		u->rtt_us % 1000 / 100, u->loss_pct,
+		u->k.admin != MWAN_ADMIN_AUTO ? " (state forced: not applied)" : "");
+}
+
+static void resolve(struct hd *hd, struct hd_uplink *u, uint64_t now)
+{
+	struct round *r = &u->rounds[u->oldest];
+	unsigned int i, answered = 0;
+	uint8_t old = u->v.health;
+	bool judged, ok;
+
+	for (i = 0; i < u->ntargets; i++) {
+		bool a = r->answered & (1u << i);
+
+		answered += a;
+		window_add(&u->win[i], a, r->rtt_us[i]);
+	}
+	u->oldest = (u->oldest + 1) % ROUNDS_MAX;
+	u->nrounds--;
+	judged = verdict_metrics(u->win, u->ntargets, &u->rtt_us, &u->loss_pct);
+	ok = verdict_round_ok(&u->v.cfg, answered, u->ntargets);
+	if (verdict_round(&u->v, ok, u->rtt_us, u->loss_pct, judged))
+		log_change(u, old);
+	hd_write(hd, u, now);
+}
+
+static bool resolvable(const struct hd_uplink *u, const struct round *r, uint64_t now)
+{
+	return r->answered == (1u << u->ntargets) - 1 || now >= r->sent_us + timeout_us(u);
+}
+
+static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
+{
+	uint64_t next, iv = interval_us(u), late;
+
+	if (!u->ntargets) {
+		if (!u->warned_targets)
+			log_msg(LOG_NOTICE, "uplink %s: no track address and no gateway: "
+				"not probed", u->k.name);
+		u->warned_targets = true;
+		return UINT64_MAX;
+	}
+	while (u->nrounds && resolvable(u, &u->rounds[u->oldest], now))
+		resolve(hd, u, now);
+	if (now >= u->next_send_us) {
+		late = now - u->next_send_us;
+		if (late > hd->lag_max_us)
+			hd->lag_max_us = late;
+		hd->lag_sum_us += late;
+		hd->lag_n++;
+		send_round(u, now);
+		u->next_send_us += iv;
+		if (u->next_send_us <= now)
+			u->next_send_us = now + iv;
+	}
+	next = u->next_send_us;
+	if (u->nrounds) {
+		uint64_t t = u->rounds[u->oldest].sent_us + timeout_us(u);
+
+		if (t < next)
+			next = t;
+	}
+	if (u->retry_us && u->retry_us < next)
+		next = u->retry_us;
+	if (!u->retry_us && u->metrics_due_us > now && u->metrics_due_us < next &&
+	    (u->rtt_us != u->sent_rtt_us || u->loss_pct != u->sent_loss_pct))
+		next = u->metrics_due_us;
+	return next;
+}
+
+uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
+{
+	uint64_t next = UINT64_MAX, t;
+	unsigned int i;
+
+	for (i = 0; i < hd->n; i++) {
+		if (hd->up[i]->retry_us && hd->up[i]->retry_us <= now)
+			hd->up[i]->retry_us = 0;
+		hd_write(hd, hd->up[i], now);
+		t = run_one(hd, hd->up[i], now);
+		if (t < next)
+			next = t;
+	}
+	hd->next_us = next;
+	return next;
+}
+
+void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now)
+{
+	struct hd_uplink *u = s->u;
+	struct inet_addr from;
+	uint16_t ident, seq, age;
+	struct round *r;
+	unsigned int i;
+	int ret;
+
+	if (s->fd < 0)
+		return;		/* closed since epoll reported it */
+	while ((ret = probe_recv(s->fd, s->family, &from, &ident, &seq)) >= 0) {
+		if (!ret || ident != u->ident || !u->nrounds)
+			continue;
+		age = (uint16_t)(seq - u->rounds[u->oldest].seq);
+		if (age >= u->nrounds)
+			continue;	/* resolved already, or never sent */
+		r = &u->rounds[(u->oldest + age) % ROUNDS_MAX];
+		if (now - r->sent_us > timeout_us(u))
+			continue;	/* too late: lost */
+		for (i = 0; i < u->ntargets; i++) {
+			if (!inet_addr_equal(&u->target[i], &from) || (r->answered & (1u << i)))
+				continue;
+			r->answered |= 1u << i;
+			r->rtt_us[i] = now - r->sent_us;
+		}
+	}
+	if (ret != -EAGAIN && ret != -EINTR) {
+		log_msg(LOG_WARNING, "uplink %s: cannot read replies: %s", u->k.name,
+			strerror(-ret));
+		close_socks(u);
+	}
+	/* A round every target answered resolves now, not at its timeout. */
+	if (u->nrounds && resolvable(u, &u->rounds[u->oldest], now)) {
+		uint64_t t = run_one(hd, u, now);
+
+		if (t < hd->next_us)
+			hd->next_us = t;
+	}
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mwan-healthd's arithmetic, with no I/O: which addresses an uplink is
+ * probed at, a sliding window of recent probes per target (dpinger-style
+ * average RTT, deviation and loss), and the verdict of an uplink from its
+ * rounds (reliability quorum, down/up hysteresis, degraded thresholds).
+ * Time is whatever the caller passes; nothing here reads a clock.
+ */
+#ifndef MWAN_HEALTHD_VERDICT_H
+#define MWAN_HEALTHD_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "uplink.h"
+
+/* Probes a window remembers per target: 6.4 s at the default 100 ms. */
+#define WINDOW_SIZE		64
+/* A window judges latency and loss only once it holds this many probes. */
+#define WINDOW_MIN_JUDGE	10
+/* Track addresses, or a gateway per family. */
+#define TARGETS_MAX		MWAN_TRACK_MAX
+
+struct window {
+	uint32_t rtt_us[WINDOW_SIZE];	/* UINT32_MAX: lost */
+	unsigned int head;		/* next slot to write */
+	unsigned int count;		/* slots in use, up to WINDOW_SIZE */
+};
+
+struct window_stats {
+	unsigned int probes;		/* in the window */
+	unsigned int answered;
+	uint32_t avg_us;		/* of the answered ones; 0 if none */
+	uint32_t dev_us;		/* standard deviation */
+	uint8_t loss_pct;		/* lost / probes, rounded down */
+};
+
+void window_reset(struct window *w);
+/* Records one resolved probe: answered with rtt_us, or lost. */
+void window_add(struct window *w, bool answered, uint32_t rtt_us);
+void window_stats(const struct window *w, struct window_stats *s);
+
+/*
+ * The addresses to probe: the uplink's track list; without one, its
+ * gateways (IPv4 first); without those, none (a point-to-point uplink is
+ * not probed). Returns how many were written to out (TARGETS_MAX room).
+ */
+unsigned int verdict_targets(const struct uplink *u, struct inet_addr *out);
+
+struct verdict_cfg {
+	unsigned int down;		/* failed rounds in a row before down */
+	unsigned int up;		/* good rounds in a row before up */
+	unsigned int reliability;	/* targets that must answer a round */
+	uint32_t rtt_max_us;		/* 0: no latency threshold */
+	uint8_t loss_max_pct;		/* 0: no loss threshold */
+};
+
+/* Fills cfg from an uplink reported by the kernel; absent values are the defaults. */
+void verdict_cfg_from_uplink(struct verdict_cfg *cfg, const struct uplink *u);
+
+struct verdict {
+	struct verdict_cfg cfg;
+	uint8_t health;			/* enum mwan_health: what we say now */
+	bool up;			/* the hysteresis side: UP/DEGRADED/UNKNOWN are up */
+	unsigned int fails;		/* failed rounds in a row */
+	unsigned int goods;		/* good rounds in a row */
+};
+
+/*
+ * Starts from the kernel's HEALTH, so that a restarted daemon continues
+ * where the last one stopped: UNKNOWN, UP and DEGRADED are up, DOWN is down.
+ */
+void verdict_init(struct verdict *v, const struct verdict_cfg *cfg, uint8_t health);
+
+/* New settings; the state and the counts in progress are kept. */
+void verdict_configure(struct verdict *v, const struct verdict_cfg *cfg);
+
+/* Whether a round in which answered of ntargets targets replied succeeded. */
+bool verdict_round_ok(const struct verdict_cfg *cfg, unsigned int answered,
+		      unsigned int ntargets);
+
+/*
+ * One resolved round, with the uplink's latency and loss now (from
+ * verdict_metrics()). Returns true when v->health changed.
+ */
+bool verdict_round(struct verdict *v, bool ok, uint32_t rtt_us, uint8_t loss_pct,
+		   bool judged);
+
+/*
+ * The uplink's RTT (the mean of its targets' averages, of those with an
+ * answer) and loss (the mean of its targets' loss) from n windows. Returns
+ * true when every window holds WINDOW_MIN_JUDGE probes, i.e. the values
+ * may be judged against thresholds.
+ */
+bool verdict_metrics(const struct window *w, unsigned int n, uint32_t *rtt_us,
+		     uint8_t *loss_pct);
+
+const char *health_str(uint8_t health);
+
+#endif
