@@ -58,10 +58,14 @@ enum npt_result {
 	NPT_DROP,		/* out of memory */
 };
 
-/* Maps the address at off in skb from side to the other side. */
+/*
+ * Maps the address at off in skb from side to the other side; counts the
+ * packet for its mapping unless it was counted already.
+ */
 static enum npt_result npt_addr(struct mwan_net *mn,
 				const struct mwan_xlate_up *xup, u32 index,
-				int side, struct sk_buff *skb, unsigned int off)
+				int side, struct sk_buff *skb, unsigned int off,
+				bool counted)
 {
 	const struct mwan_xlate_node *node;
 	const struct mwan_xlate_ver *ver;
@@ -93,7 +97,8 @@ static enum npt_result npt_addr(struct mwan_net *mn,
 	if (skb_ensure_writable(skb, off + sizeof(buf)))
 		return NPT_DROP;
 	memcpy(skb->data + off, &buf, sizeof(buf));
-	mwan_xlate_count(map);
+	if (!counted)
+		mwan_xlate_count(map);
 	return NPT_DONE;
 }
 
@@ -125,16 +130,18 @@ static unsigned int npt_hook(void *priv, struct sk_buff *skb,
 	int side = out ? MWAN_XLATE_INSIDE : MWAN_XLATE_OUTSIDE;
 	unsigned int field = out ? offsetof(struct ipv6hdr, saddr) :
 				   offsetof(struct ipv6hdr, daddr);
-	unsigned int inner;
 	struct mwan_xlate_up *xup;
+	enum npt_result res;
+	unsigned int inner;
 	u32 index;
 
 	xup = mwan_xlate_dev(mn, MWAN_XLATE_NPT, out ? state->out : state->in,
 			     &index);
 	if (!xup)
 		return NF_ACCEPT;
-	switch (npt_addr(mn, xup, index, side, skb,
-			 skb_network_offset(skb) + field)) {
+	res = npt_addr(mn, xup, index, side, skb,
+		       skb_network_offset(skb) + field, false);
+	switch (res) {
 	case NPT_BAD:
 		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, field);
 		return NF_DROP;
@@ -149,7 +156,8 @@ static unsigned int npt_hook(void *priv, struct sk_buff *skb,
 	/* The quoted packet went the other way: the other address. */
 	field = out ? offsetof(struct ipv6hdr, daddr) :
 		      offsetof(struct ipv6hdr, saddr);
-	switch (npt_addr(mn, xup, index, side, skb, inner + field)) {
+	switch (npt_addr(mn, xup, index, side, skb, inner + field,
+			 res == NPT_DONE)) {
 	case NPT_BAD:
 	case NPT_DROP:
 		return NF_DROP;
