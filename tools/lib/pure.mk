@@ -11,4 +11,6 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	rule_print.c \
 	uplink_parse.c \
 	uplink_print.c \
-	utils.c)
+	utils.c \
+	xlate_parse.c \
+	xlate_print.c)
