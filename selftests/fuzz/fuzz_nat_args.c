@@ -5,8 +5,7 @@
  * split on blanks and NULs into argv. A parse that succeeds must give a
  * mapping whose prefixes are of the kind's family, 1-MAX bits long, equal
  * in length and without host bits, with the keywords its command needs,
- * that prints as text and JSON; nothing
- * is ever sent.
+ * that prints as text and JSON; nothing is ever sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
