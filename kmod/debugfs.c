@@ -10,6 +10,8 @@
  *             uplink:weight:metric:state
  *   rules     one line per rule, by pref: pref family from to proto sport
  *             dport iif sticky policy packets ("-" for a match not set)
+ *   npt, nat  one line per mapping, by uplink (mark index) and inside
+ *             prefix: uplink inside outside packets
  *
  * Without debugfs (not built, or not mounted) the module works the same.
  */
@@ -17,6 +19,7 @@
 #include "policy.h"
 #include "rule.h"
 #include "uplink.h"
+#include "xlate.h"
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -152,6 +155,44 @@ static int rules_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(rules);
 
+static int xlate_show(struct seq_file *m, int kind)
+{
+	struct mwan_net *mn = m->private;
+	const struct mwan_xlate_ver *ver;
+	const struct mwan_xlate *map;
+
+	mutex_lock(&mn->lock);
+	for (map = mwan_xlate_next(mn, kind, 0, NULL, false); map;
+	     map = mwan_xlate_next(mn, kind, map->node.key.index,
+				   map->node.key.addr, true)) {
+		ver = mwan_xlate_ver(map);
+		if (kind == MWAN_XLATE_NPT)
+			seq_printf(m, "%s %pI6c/%u %pI6c/%u %llu\n",
+				   map->up->name, map->node.key.addr,
+				   map->node.key.len, ver->node.key.addr,
+				   ver->node.key.len, mwan_xlate_packets(map));
+		else
+			seq_printf(m, "%s %pI4/%u %pI4/%u %llu\n",
+				   map->up->name, map->node.key.addr,
+				   map->node.key.len, ver->node.key.addr,
+				   ver->node.key.len, mwan_xlate_packets(map));
+	}
+	mutex_unlock(&mn->lock);
+	return 0;
+}
+
+static int npt_show(struct seq_file *m, void *v)
+{
+	return xlate_show(m, MWAN_XLATE_NPT);
+}
+DEFINE_SHOW_ATTRIBUTE(npt);
+
+static int nat_show(struct seq_file *m, void *v)
+{
+	return xlate_show(m, MWAN_XLATE_NAT);
+}
+DEFINE_SHOW_ATTRIBUTE(nat);
+
 void mwan_debugfs_init(void)
 {
 	mwan_debugfs_root = debugfs_create_dir("mwan", NULL);
@@ -175,6 +216,8 @@ void mwan_debugfs_net_init(struct mwan_net *mn)
 	debugfs_create_file("uplinks", 0444, mn->debugfs, mn, &uplinks_fops);
 	debugfs_create_file("policies", 0444, mn->debugfs, mn, &policies_fops);
 	debugfs_create_file("rules", 0444, mn->debugfs, mn, &rules_fops);
+	debugfs_create_file("npt", 0444, mn->debugfs, mn, &npt_fops);
+	debugfs_create_file("nat", 0444, mn->debugfs, mn, &nat_fops);
 }
 
 /* Waits for readers in the file's callbacks; later reads get -EIO. */

@@ -10,6 +10,7 @@
 #include "policy.h"
 #include "rule.h"
 #include "uplink.h"
+#include "xlate.h"
 #include "lib/mark.h"
 
 #include <linux/module.h>
@@ -27,6 +28,7 @@ unsigned int mwan_net_id __read_mostly;
 static int __net_init mwan_net_init(struct net *net)
 {
 	struct mwan_net *mn = mwan_net(net);
+	int ret;
 
 	mn->net = net;
 	mutex_init(&mn->lock);
@@ -35,6 +37,9 @@ static int __net_init mwan_net_init(struct net *net)
 	INIT_LIST_HEAD(&mn->rules);
 	ida_init(&mn->marks);
 	xa_init(&mn->by_index);
+	ret = mwan_xlate_net_init(mn);
+	if (ret)
+		return ret;
 	mwan_flow_net_init(mn);
 	mn->generation = 1;
 	mwan_debugfs_net_init(mn);
@@ -53,9 +58,11 @@ static void __net_exit mwan_net_exit(struct net *net)
 	mutex_lock(&mn->lock);
 	mwan_rule_flush(mn);
 	mwan_policy_flush(mn);
+	mwan_xlate_flush(mn);
 	mwan_uplink_flush(mn);
 	mutex_unlock(&mn->lock);
 	mwan_flow_net_exit(mn);
+	mwan_xlate_net_exit(mn);
 	ida_destroy(&mn->marks);
 	xa_destroy(&mn->by_index);
 }
@@ -116,7 +123,7 @@ static void __exit mwan_exit(void)
 module_init(mwan_init);
 module_exit(mwan_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Multi-WAN per-flow uplink selection");
+MODULE_DESCRIPTION("Multi-WAN per-flow uplink selection, NPTv6 (RFC 6296) and 1:1 NAT");
 MODULE_AUTHOR("mwan developers");
 MODULE_VERSION(MWAN_VERSION);
 MODULE_ALIAS_GENL_FAMILY(MWAN_GENL_NAME);

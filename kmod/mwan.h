@@ -15,6 +15,7 @@
 #include <net/netns/generic.h>
 
 #include "compat.h"
+#include "xlate.h"
 
 struct dentry;
 struct mwan_uplink;
@@ -39,6 +40,8 @@ struct mwan_net {
 	unsigned int nrules;
 	/* The data path's view of the rules: replaced under lock, read under RCU. */
 	struct mwan_snap __rcu *snap;
+	/* NPTv6 and 1:1 NAT mappings (xlate.h). */
+	struct mwan_xlate_table xlate[MWAN_XLATE_KINDS];
 	/* The netfilter hooks are registered while the netns has uplinks. */
 	bool hooks;
 	/* Drops the conntrack entries of flows pinned to uplinks now down. */

@@ -2,7 +2,7 @@
 /*
  * The generic netlink family "mwan": its operations and multicast group,
  * events, and the name checks the per-object files (nl_uplink.c,
- * nl_policy.c, nl_rule.c) share.
+ * nl_policy.c, nl_rule.c, nl_xlate.c) share.
  *
  * Permissions: NEW, SET and DEL need CAP_NET_ADMIN over the user namespace
  * that owns the request's network namespace (GENL_UNS_ADMIN_PERM), so a
@@ -165,6 +165,62 @@ static const struct genl_ops mwan_nl_ops[] = {
 		.doit = mwan_nl_rule_del,
 		.policy = mwan_rule_key_policy,
 		.maxattr = MWAN_RULE_A_PREF,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NPT_GET,
+		.doit = mwan_nl_xlate_get,
+		.dumpit = mwan_nl_xlate_dump,
+		.policy = mwan_npt_policy,
+		.maxattr = MWAN_NPT_A_INSIDE_LEN,
+	},
+	{
+		.cmd = MWAN_CMD_NPT_NEW,
+		.doit = mwan_nl_xlate_new,
+		.policy = mwan_npt_policy,
+		.maxattr = MWAN_NPT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NPT_SET,
+		.doit = mwan_nl_xlate_set,
+		.policy = mwan_npt_policy,
+		.maxattr = MWAN_NPT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NPT_DEL,
+		.doit = mwan_nl_xlate_del,
+		.policy = mwan_npt_policy,
+		.maxattr = MWAN_NPT_A_INSIDE_LEN,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NAT_GET,
+		.doit = mwan_nl_xlate_get,
+		.dumpit = mwan_nl_xlate_dump,
+		.policy = mwan_nat_policy,
+		.maxattr = MWAN_NAT_A_INSIDE_LEN,
+	},
+	{
+		.cmd = MWAN_CMD_NAT_NEW,
+		.doit = mwan_nl_xlate_new,
+		.policy = mwan_nat_policy,
+		.maxattr = MWAN_NAT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NAT_SET,
+		.doit = mwan_nl_xlate_set,
+		.policy = mwan_nat_policy,
+		.maxattr = MWAN_NAT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_NAT_DEL,
+		.doit = mwan_nl_xlate_del,
+		.policy = mwan_nat_policy,
+		.maxattr = MWAN_NAT_A_INSIDE_LEN,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

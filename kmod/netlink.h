@@ -55,6 +55,8 @@ extern const struct nla_policy mwan_policy_policy[];
 extern const struct nla_policy mwan_policy_key_policy[];
 extern const struct nla_policy mwan_rule_policy[];
 extern const struct nla_policy mwan_rule_key_policy[];
+extern const struct nla_policy mwan_npt_policy[];
+extern const struct nla_policy mwan_nat_policy[];
 
 int mwan_nl_uplink_get(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb);
@@ -70,5 +72,11 @@ int mwan_nl_rule_get(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mwan_nl_rule_new(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_rule_del(struct sk_buff *skb, struct genl_info *info);
+/* NPT and NAT both: the command says which. */
+int mwan_nl_xlate_get(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_xlate_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mwan_nl_xlate_new(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_xlate_set(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_xlate_del(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _MWAN_NETLINK_H */

@@ -9,6 +9,7 @@
 #include "mwan.h"
 #include "policy.h"
 #include "uplink.h"
+#include "xlate.h"
 
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
@@ -508,6 +509,23 @@ out:
 	return ret;
 }
 
+/* Mappings name their uplink: as with policies, they go first. */
+static int check_xlate(struct mwan_net *mn, struct genl_info *info,
+		       const struct mwan_uplink *up)
+{
+	int kind;
+
+	for (kind = 0; kind < MWAN_XLATE_KINDS; kind++) {
+		if (!mwan_xlate_using(mn, kind, up))
+			continue;
+		mwan_err_fmt(mn, info->extack, info->attrs[MWAN_UPLINK_A_NAME],
+			     "uplink in use by %s mappings",
+			     mwan_xlate_kinds[kind]->name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mwan_net *mn = mwan_net(genl_info_net(info));
@@ -531,6 +549,9 @@ int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info)
 		ret = -EBUSY;
 		goto out;
 	}
+	ret = check_xlate(mn, info, up);
+	if (ret)
+		goto out;
 	/* Listeners get the uplink as it was last. */
 	mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_DEL);
 	mwan_uplink_del(mn, up);
