@@ -289,6 +289,9 @@ def judge(c, got):
             what.append("bytes %s differ" % ",".join(str(i) for i in diffs[:8]))
         return "; ".join(what)
     if fp:
+        if fp[0][6] == pkt.ICMPV6 and fp[0][40] == 4:
+            return "its Parameter Problem went out to the half-translated source %s" % \
+                socket.inet_ntop(socket.AF_INET6, fp[0][24:40])
         return "forwarded although the address is untranslatable: src %s dst %s" % (
             socket.inet_ntop(socket.AF_INET6, fp[0][8:24]),
             socket.inet_ntop(socket.AF_INET6, fp[0][24:40]))
