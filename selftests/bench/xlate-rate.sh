@@ -175,7 +175,11 @@ run_once()
 	pg=$1; shift
 	echo rem_device_all > $pg/kpktgend_0
 	echo rem_device_all > $pg/kpktgend_1
-	echo add_device eth0 > $pg/kpktgend_1
+	# The threads let go of the device in their own time (busy till then).
+	for i in $(seq 50); do
+		echo add_device eth0 2> /dev/null > $pg/kpktgend_1 && break
+		sleep 0.1
+	done
 	for cmd; do
 		echo "$cmd" > $pg/eth0
 	done' - "$pg" "${cfg[@]}"
@@ -220,6 +224,8 @@ for ((round = 1; round <= rounds; round++)); do
 	for ((k = 0; k < nm; k++)); do
 		mode=${modes[$(((k + round - 1) % nm))]}
 		"mode_$mode"
+		# Let deferred work of the setup (hash table resizes) finish.
+		sleep 1
 		run_once "$mode"
 		read -r pps nspp <<< "$res"
 		pps_of[$round/$mode]=$pps
