@@ -147,7 +147,7 @@ static bool nat_quoted_l4(struct sk_buff *skb, unsigned int icmp,
  * translated to the inside) or source (!out: it went out translated).
  */
 static bool nat_icmp(struct mwan_net *mn, const struct mwan_xlate_up *xup,
-		     u32 index, struct sk_buff *skb, bool out)
+		     u32 index, struct sk_buff *skb, bool out, bool counted)
 {
 	unsigned int icmp = skb_network_offset(skb) + ip_hdrlen(skb), inner;
 	const struct iphdr *iph = ip_hdr(skb);
@@ -183,7 +183,8 @@ static bool nat_icmp(struct mwan_net *mn, const struct mwan_xlate_up *xup,
 		csum_replace2(&ih->checksum, (__force __be16)before,
 			      (__force __be16)in->check);
 	}
-	mwan_xlate_count(map);
+	if (!counted)
+		mwan_xlate_count(map);
 	if (in->frag_off & htons(IP_OFFSET))
 		return true;
 	return nat_quoted_l4(skb, icmp, inner + in->ihl * 4, in->protocol,
@@ -198,6 +199,7 @@ static unsigned int nat_hook(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mwan_xlate_up *xup;
 	struct mwan_xlate *map;
+	bool done = false;
 	__be32 new;
 	u32 index;
 
@@ -211,8 +213,9 @@ static unsigned int nat_hook(void *priv, struct sk_buff *skb,
 		if (!nat_l3(skb, out, new))
 			return NF_DROP;
 		mwan_xlate_count(map);
+		done = true;
 	}
-	return nat_icmp(mn, xup, index, skb, out) ? NF_ACCEPT : NF_DROP;
+	return nat_icmp(mn, xup, index, skb, out, done) ? NF_ACCEPT : NF_DROP;
 }
 
 /* Keeps masquerade off new connections from mapped sources (see npt.c). */

@@ -35,6 +35,10 @@
  * are skipped, and only the bytes rewritten are made writable, so
  * non-linear skbs cost no copy.
  *
+ * Neighbour discovery messages are left alone: they concern the link (a
+ * solicitation for an outside address is answered by proxy_ndp), not the
+ * inside hosts.
+ *
  * An address that RFC 6296 cannot map (subnet 0xffff of a /48 or shorter,
  * an all-ones interface identifier for longer prefixes) is dropped with an
  * ICMPv6 Parameter Problem pointing at it, as section 3.7 asks.
@@ -48,6 +52,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_nat.h>
 
@@ -58,10 +63,14 @@ enum npt_result {
 	NPT_DROP,		/* out of memory */
 };
 
-/* Maps the address at off in skb from side to the other side. */
+/*
+ * Maps the address at off in skb from side to the other side; counts the
+ * packet for its mapping unless it was counted already.
+ */
 static enum npt_result npt_addr(struct mwan_net *mn,
 				const struct mwan_xlate_up *xup, u32 index,
-				int side, struct sk_buff *skb, unsigned int off)
+				int side, struct sk_buff *skb, unsigned int off,
+				bool counted)
 {
 	const struct mwan_xlate_node *node;
 	const struct mwan_xlate_ver *ver;
@@ -93,28 +102,29 @@ static enum npt_result npt_addr(struct mwan_net *mn,
 	if (skb_ensure_writable(skb, off + sizeof(buf)))
 		return NPT_DROP;
 	memcpy(skb->data + off, &buf, sizeof(buf));
-	mwan_xlate_count(map);
+	if (!counted)
+		mwan_xlate_count(map);
 	return NPT_DONE;
 }
 
-/* The packet quoted by an ICMPv6 error, if skb is one: its offset, or 0. */
-static unsigned int npt_icmp_inner(struct sk_buff *skb)
+/* The ICMPv6 type of skb and the offset of its header, or -1. */
+static int npt_icmp_type(struct sk_buff *skb, unsigned int *off)
 {
-	unsigned int nh = skb_network_offset(skb);
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 	struct icmp6hdr _ih;
 	const struct icmp6hdr *ih;
 	__be16 frag_off;
-	int off;
+	int thoff;
 
-	off = ipv6_skip_exthdr(skb, nh + sizeof(struct ipv6hdr), &nexthdr,
-			       &frag_off);
-	if (off < 0 || nexthdr != IPPROTO_ICMPV6 || (frag_off & htons(~0x7)))
-		return 0;
-	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
-	if (!ih || !icmpv6_is_err(ih->icmp6_type))
-		return 0;
-	return off + sizeof(_ih);
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				 sizeof(struct ipv6hdr), &nexthdr, &frag_off);
+	if (thoff < 0 || nexthdr != IPPROTO_ICMPV6 || (frag_off & htons(~0x7)))
+		return -1;
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+	if (!ih)
+		return -1;
+	*off = thoff;
+	return ih->icmp6_type;
 }
 
 static unsigned int npt_hook(void *priv, struct sk_buff *skb,
@@ -125,16 +135,27 @@ static unsigned int npt_hook(void *priv, struct sk_buff *skb,
 	int side = out ? MWAN_XLATE_INSIDE : MWAN_XLATE_OUTSIDE;
 	unsigned int field = out ? offsetof(struct ipv6hdr, saddr) :
 				   offsetof(struct ipv6hdr, daddr);
-	unsigned int inner;
 	struct mwan_xlate_up *xup;
+	enum npt_result res;
+	unsigned int icmp = 0;
 	u32 index;
+	int type;
 
 	xup = mwan_xlate_dev(mn, MWAN_XLATE_NPT, out ? state->out : state->in,
 			     &index);
 	if (!xup)
 		return NF_ACCEPT;
-	switch (npt_addr(mn, xup, index, side, skb,
-			 skb_network_offset(skb) + field)) {
+	/*
+	 * Neighbour discovery is about the link, not about the hosts behind
+	 * the router: a unicast solicitation for an outside address (proxy_ndp)
+	 * must reach the router as sent.
+	 */
+	type = npt_icmp_type(skb, &icmp);
+	if (type >= NDISC_ROUTER_SOLICITATION && type <= NDISC_REDIRECT)
+		return NF_ACCEPT;
+	res = npt_addr(mn, xup, index, side, skb,
+		       skb_network_offset(skb) + field, false);
+	switch (res) {
 	case NPT_BAD:
 		icmpv6_send(skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD, field);
 		return NF_DROP;
@@ -143,13 +164,14 @@ static unsigned int npt_hook(void *priv, struct sk_buff *skb,
 	default:
 		break;
 	}
-	inner = npt_icmp_inner(skb);
-	if (!inner)
+	if (type < 0 || !icmpv6_is_err(type))
 		return NF_ACCEPT;
 	/* The quoted packet went the other way: the other address. */
 	field = out ? offsetof(struct ipv6hdr, daddr) :
 		      offsetof(struct ipv6hdr, saddr);
-	switch (npt_addr(mn, xup, index, side, skb, inner + field)) {
+	switch (npt_addr(mn, xup, index, side, skb,
+			 icmp + sizeof(struct icmp6hdr) + field,
+			 res == NPT_DONE)) {
 	case NPT_BAD:
 	case NPT_DROP:
 		return NF_DROP;
