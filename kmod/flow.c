@@ -8,6 +8,11 @@
  * that arrived on an uplink. The packet mark gets the uplink's mark, which
  * the "fwmark MARK/MASK lookup TABLE" rule routes out of that uplink.
  *
+ * The router's own packets that already carry a mark under mask when they
+ * reach LOCAL_OUT (a socket with SO_MARK, such as mwan-healthd's probes,
+ * which must leave through the uplink they test whatever its state) are
+ * never balanced: their flow is PASS.
+ *
  * Only packets travelling "outward" get the mark: the original direction of
  * a balanced flow, the reply direction of an inbound one. Replies of
  * balanced flows (going back to the LAN) and the inbound direction of inbound
@@ -63,6 +68,13 @@ static void ct_mark_set(struct nf_conn *ct, u32 bits)
 		return;
 	WRITE_ONCE(ct->mark, new);
 	nf_conntrack_event_cache(IPCT_MARK, ct);
+}
+
+/* The flow is left to the main routing table for its lifetime. */
+static unsigned int flow_pass(struct nf_conn *ct)
+{
+	ct_mark_set(ct, mwan_mark_from_index(mwan_mark_mask, pass_index));
+	return NF_ACCEPT;
 }
 
 static void uplink_count(struct mwan_uplink *up, unsigned int len, bool flow)
@@ -229,8 +241,7 @@ static unsigned int classify(struct mwan_net *mn, struct nf_conn *ct,
 	ct_mark_set(ct, up->mark);
 	return send_via(up, skb, state, true);
 pass:
-	ct_mark_set(ct, mwan_mark_from_index(mwan_mark_mask, pass_index));
-	return NF_ACCEPT;
+	return flow_pass(ct);
 }
 
 /* Keeps a sticky rule's entry fresh while its flows last (once a second). */
@@ -277,6 +288,9 @@ static unsigned int flow_hook(void *priv, struct sk_buff *skb,
 				ct_mark_set(ct, flag_bit | up->mark);
 				return NF_ACCEPT;
 			}
+		} else if (skb->mark & mwan_mark_mask) {
+			/* The socket chose its uplink (SO_MARK): probes. */
+			return flow_pass(ct);
 		}
 		return classify(mn, ct, skb, state);
 	}

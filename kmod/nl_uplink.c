@@ -53,6 +53,10 @@ static struct netlink_range_validation probe_ms_range = {
 	.max = 60000,
 };
 
+static struct netlink_range_validation rtt_max_range = {
+	.max = 60000,
+};
+
 static const struct nla_policy mwan_track_policy[MWAN_TRACK_A_MAX + 1] = {
 	[MWAN_TRACK_A_ADDR] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 						     track_addr_validate,
@@ -97,6 +101,9 @@ const struct nla_policy mwan_uplink_policy[MWAN_UPLINK_A_MAX + 1] = {
 	[MWAN_UPLINK_A_RTT_US] = { .type = NLA_U32 },
 	[MWAN_UPLINK_A_LOSS_PCT] = NLA_POLICY_MAX(NLA_U8, 100),
 	[MWAN_UPLINK_A_STATS] = READ_ONLY("stats"),
+	[MWAN_UPLINK_A_RTT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &rtt_max_range),
+	[MWAN_UPLINK_A_LOSS_MAX_PCT] = NLA_POLICY_MAX(NLA_U8, 100),
 };
 
 static int put_track(struct sk_buff *skb, const struct mwan_probe *probe)
@@ -150,6 +157,8 @@ static int put_probe_health(struct sk_buff *skb, const struct mwan_uplink_cfg *c
 	    nla_put_u32(skb, MWAN_UPLINK_A_DOWN, p->down) ||
 	    nla_put_u32(skb, MWAN_UPLINK_A_UP, p->up) ||
 	    nla_put_u32(skb, MWAN_UPLINK_A_RELIABILITY, p->reliability) ||
+	    nla_put_u32(skb, MWAN_UPLINK_A_RTT_MAX_MS, p->rtt_max_ms) ||
+	    nla_put_u8(skb, MWAN_UPLINK_A_LOSS_MAX_PCT, p->loss_max_pct) ||
 	    nla_put_u8(skb, MWAN_UPLINK_A_HEALTH, c->health.verdict))
 		return -EMSGSIZE;
 	if (c->health.verdict == MWAN_HEALTH_UNKNOWN)
@@ -194,11 +203,13 @@ static size_t uplink_msg_size(void)
 	       nla_total_size(IFNAMSIZ) +			/* IFNAME */
 	       nla_total_size(sizeof(struct in_addr)) +		/* GATEWAY4 */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* GATEWAY6 */
-	       12 * nla_total_size(sizeof(u32)) +		/* IFINDEX, TABLE, MARK,
+	       13 * nla_total_size(sizeof(u32)) +		/* IFINDEX, TABLE, MARK,
 								 * MARK_MASK, WEIGHT, METRIC,
-								 * probe settings, RTT_US */
-	       5 * nla_total_size(sizeof(u8)) +			/* ADMIN, STATE, REASON,
-								 * HEALTH, LOSS_PCT */
+								 * probe settings, RTT_MAX_MS,
+								 * RTT_US */
+	       6 * nla_total_size(sizeof(u8)) +			/* ADMIN, STATE, REASON,
+								 * LOSS_MAX_PCT, HEALTH,
+								 * LOSS_PCT */
 	       nla_total_size_64bit(sizeof(u64)) +		/* SINCE_MS */
 	       nla_total_size(0) +				/* TRACK */
 	       MWAN_TRACK_MAX * nla_total_size(sizeof(struct in6_addr)) +
@@ -361,6 +372,8 @@ static int parse_uplink(struct genl_info *info, struct mwan_uplink_cfg *cfg,
 	parse_u32(tb, MWAN_UPLINK_A_DOWN, &cfg->probe.down);
 	parse_u32(tb, MWAN_UPLINK_A_UP, &cfg->probe.up);
 	parse_u32(tb, MWAN_UPLINK_A_RELIABILITY, &cfg->probe.reliability);
+	parse_u32(tb, MWAN_UPLINK_A_RTT_MAX_MS, &cfg->probe.rtt_max_ms);
+	parse_u8(tb, MWAN_UPLINK_A_LOSS_MAX_PCT, &cfg->probe.loss_max_pct);
 	parse_u8(tb, MWAN_UPLINK_A_HEALTH, &cfg->health.verdict);
 	parse_u32(tb, MWAN_UPLINK_A_RTT_US, &cfg->health.rtt_us);
 	parse_u8(tb, MWAN_UPLINK_A_LOSS_PCT, &cfg->health.loss_pct);

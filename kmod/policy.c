@@ -164,6 +164,7 @@ enum mwan_choice mwan_policy_choose(const struct mwan_policy *pol,
 		sel[i].weight = mwan_member_weight(m);
 		sel[i].metric = mwan_member_metric(m);
 		sel[i].up = member_up(m);
+		sel[i].degraded = READ_ONCE(m->up->degraded);
 		if (sticky_index && sel[i].up &&
 		    mwan_mark_to_index(mwan_mark_mask, m->up->mark) == sticky_index) {
 			*up = m->up;

@@ -129,19 +129,25 @@ static void uplink_oper(const struct mwan_uplink *up,
 		*reason = MWAN_REASON_NONE;
 }
 
-/* Returns whether the state or its reason changed. */
+/* Returns whether the state, its reason or the degraded flag changed. */
 static bool uplink_update_state(struct mwan_net *mn, struct mwan_uplink *up)
 {
 	struct net_device *dev = NULL;
 	u8 state, reason;
+	bool degraded;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&mn->lock);
 	if (up->ifindex)
 		dev = __dev_get_by_index(mn->net, up->ifindex);
 	uplink_oper(up, dev, &state, &reason);
-	if (state == up->state && reason == up->reason)
+	degraded = state == MWAN_STATE_UP &&
+		   up->cfg.admin == MWAN_ADMIN_AUTO &&
+		   up->cfg.health.verdict == MWAN_HEALTH_DEGRADED;
+	if (state == up->state && reason == up->reason &&
+	    degraded == up->degraded)
 		return false;
+	WRITE_ONCE(up->degraded, degraded);
 	if (state != up->state) {
 		up->since = ktime_get_boottime_ns();
 		WRITE_ONCE(up->state, state);

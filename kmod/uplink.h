@@ -41,6 +41,8 @@ struct mwan_probe {
 	u32 down;
 	u32 up;
 	u32 reliability;		/* <= max(n_track, 1) */
+	u32 rtt_max_ms;			/* degraded above; 0: no limit */
+	u8 loss_max_pct;		/* degraded above; 0: no limit */
 	unsigned int n_track;
 	struct mwan_track_addr track[MWAN_TRACK_MAX];
 };
@@ -81,6 +83,7 @@ struct mwan_uplink {
 	int ifindex;			/* 0 while the device is gone */
 	u32 mark;			/* fixed for the uplink's lifetime */
 	u8 state;			/* enum mwan_state */
+	bool degraded;			/* up, but second choice (health) */
 	struct mwan_uplink_stats __percpu *stats;
 	/* The rest under mwan_net.lock. */
 	u8 reason;			/* enum mwan_reason */

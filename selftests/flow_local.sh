@@ -3,6 +3,8 @@
 # Local and inbound traffic, IPv4 and IPv6, with a catch-all rule:
 # - the router's own new flows (LOCAL_OUT) are balanced 3:1 and rerouted:
 #   counted at the server, 400 per family inside the 99% binomial interval;
+#   those from a socket that set an uplink's mark (SO_MARK, as mwan-healthd's
+#   probes do) all leave through that uplink, and mwan counts no flow;
 # - LAN-to-LAN (client -> client2), LAN-to-router and router-to-LAN flows
 #   are never balanced (they arrive, unNATed, and mwan counts no flow),
 #   unless a rule names the destination with "to" (then they go to wan1);
@@ -51,6 +53,15 @@ for dest in "$LAB_SERVER4+32" "$LAB_SERVER6+32"; do
 	check_range "$(lab_field isp1 "$out")" "$lo" "$hi" \
 		"router's flows to $dest through isp1 (p=0.75, n=$N)"
 done
+
+log "the router's own flows from a socket with SO_MARK: never balanced"
+mark2=$(m -j uplink show wan2 | jq -r '.[0].mark')
+before=$(flows_total)
+for dest in "$LAB_SERVER4+32" "$LAB_SERVER6+32"; do
+	out=$(flows_c "$LAB_R" -d "$dest" -p "$LAB_PORTS" -n 40 -c 20 -m "$mark2")
+	check_eq "$(lab_field isp2 "$out")" 40 "router's flows to $dest marked for wan2, through isp2"
+done
+check_eq "$(flows_total)" "$before" "flows mwan gave an uplink"
 
 log "LAN to LAN, LAN to router, router to LAN: not balanced"
 before=$(flows_total)

@@ -57,9 +57,20 @@ round()
 # making and deleting namespaces) and ten rounds with 100 uplinks each.
 settle()
 {
+	local prev now i
+
 	sync
 	sleep 2
-	kmalloc_objs
+	now=$(kmalloc_objs)
+	# Under load RCU callbacks and the netns cleanup work lag: wait until
+	# the count holds still (at most 10 s more).
+	for i in $(seq 10); do
+		prev=$now
+		sleep 1
+		now=$(kmalloc_objs)
+		[ $((prev - now)) -lt 50 ] && [ $((now - prev)) -lt 50 ] && break
+	done
+	echo "$now"
 }
 for r in $(seq 10); do
 	round "c$r" 0
@@ -74,8 +85,11 @@ slab_after=$(settle)
 noise=$((slab_mid - slab_before))
 growth=$((slab_after - slab_mid))
 log "kmalloc objects: $slab_before, $slab_mid after 10 empty rounds, $slab_after after 10 rounds of 100 uplinks"
-# 1000 leaked uplinks hold at least one kmalloc object each.
-if [ $((growth - noise)) -gt 500 ]; then
+# 1000 leaked uplinks hold at least one kmalloc object each. The rounds
+# without uplinks may free more than they leave (caches warmed before the
+# test settling), so a negative noise counts as none.
+[ "$noise" -ge 0 ] || noise=0
+if [ $((growth - noise)) -gt 800 ]; then
 	fail "kmalloc objects grew by $growth (vs $noise without uplinks) after deleting 1000 uplinks"
 fi
 if dmesg | tail -n +"$((dmesg_before + 1))" | grep -E 'WARNING|BUG|Oops|leak'; then

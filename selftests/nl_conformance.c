@@ -577,6 +577,8 @@ static const struct {
 	[MWAN_UPLINK_A_RTT_US] = { 4, false },
 	[MWAN_UPLINK_A_LOSS_PCT] = { 1, false },
 	[MWAN_UPLINK_A_STATS] = { 0, true },
+	[MWAN_UPLINK_A_RTT_MAX_MS] = { 4, true },
+	[MWAN_UPLINK_A_LOSS_MAX_PCT] = { 1, true },
 };
 
 /* Every attribute of the reply has the spec's type, and none is missing. */
@@ -1145,6 +1147,20 @@ static void test_set(void)
 		report(ok, "SET rtt_us and loss_pct (mwan-healthd's measurements)");
 	}
 
+	{
+		uint32_t rtt_max = 150;
+		uint8_t loss_max = 20;
+
+		ok = set_one(&u, MWAN_UPLINK_A_RTT_MAX_MS, 4, &rtt_max,
+			     MWAN_STATE_UP, MWAN_REASON_NONE) &&
+		     set_one(&u, MWAN_UPLINK_A_LOSS_MAX_PCT, 1, &loss_max,
+			     MWAN_STATE_UP, MWAN_REASON_NONE) &&
+		     uplink_get(u.name, &r) &&
+		     get_u32(&r, MWAN_UPLINK_A_RTT_MAX_MS) == rtt_max &&
+		     get_u8(&r, MWAN_UPLINK_A_LOSS_MAX_PCT) == loss_max;
+		report(ok, "SET rtt_max_ms and loss_max_pct (degraded thresholds)");
+	}
+
 	u.ntrack = 0;
 	u.reliability = 1;
 	m = set_base(u.name);
@@ -1258,6 +1274,8 @@ static void test_ranges(void)
 		  MWAN_TRACK_MAX + 1 },
 		{ MWAN_CMD_UPLINK_SET, MWAN_UPLINK_A_HEALTH, 1, __MWAN_HEALTH_MAX },
 		{ MWAN_CMD_UPLINK_SET, MWAN_UPLINK_A_LOSS_PCT, 1, 101 },
+		{ MWAN_CMD_UPLINK_NEW, MWAN_UPLINK_A_RTT_MAX_MS, 4, 60001 },
+		{ MWAN_CMD_UPLINK_SET, MWAN_UPLINK_A_LOSS_MAX_PCT, 1, 101 },
 	};
 	unsigned int i;
 

@@ -59,9 +59,11 @@ for test in "${tests[@]}"; do
 		continue
 	fi
 	netns_before=$(ip netns list | sort)
+	t0=$SECONDS
 	timeout -k 10 "$timeout" "./$test" < /dev/null 2>&1 |
 		tee "$out" | sed -u '/^#/!s/^/# /'
 	rc=${PIPESTATUS[0]}
+	echo "# $test took $((SECONDS - t0)) s"
 	leftover=$(comm -13 <(echo "$netns_before") <(ip netns list | sort))
 	if [ -n "$leftover" ]; then
 		echo "# $test left network namespaces behind:" $leftover

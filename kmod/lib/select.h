@@ -2,7 +2,9 @@
 /*
  * Weighted choice of a policy member: among the members that are up, only
  * those of the lowest metric present take part, each with probability
- * weight / (sum of their weights).
+ * weight / (sum of their weights). Degraded members (up, but over a latency
+ * or loss threshold) take part only when no member is up and not degraded,
+ * whatever their metric: a healthy uplink of any tier beats a degraded one.
  */
 #ifndef _MWAN_LIB_SELECT_H
 #define _MWAN_LIB_SELECT_H
@@ -14,6 +16,7 @@ struct mwan_select_member {
 	u32 weight;		/* MWAN_WEIGHT_MIN..MAX; 0 is never chosen */
 	u8 metric;		/* lower is preferred */
 	bool up;
+	bool degraded;		/* only looked at when up */
 };
 
 /*

@@ -6,7 +6,7 @@ saw, i.e. by the uplink they left through. Destinations and ports are used
 round-robin; -c flows are in flight at once.
 
 usage: flows.py -d ADDR[,ADDR|+COUNT] [ -p PORT[-PORT] ] [ -n FLOWS ] [ -c CONCURRENT ]
-                [ -u ] [ -b SRCADDR ] [ -w TIMEOUT_MS ] [ -L ADDR=NAME ]... [ -v ]
+                [ -u ] [ -b SRCADDR ] [ -m MARK ] [ -w TIMEOUT_MS ] [ -L ADDR=NAME ]... [ -v ]
 summary: flows proto=tcp n=N ok=N fail=N secs=S rate=FLOWS_PER_S [err_REASON=N]... NAME=N...
 exit status: 0 if every flow succeeded, 1 otherwise
 """
@@ -20,7 +20,7 @@ USAGE = __doc__.split("\n\n")[1]
 
 
 def main():
-    opts = labnet.options("d:p:n:c:ub:w:L:v", USAGE)
+    opts = labnet.options("d:p:n:c:ub:m:w:L:v", USAGE)
     if "-d" not in opts:
         labnet.die("destination required\n" + USAGE)
     dests = labnet.parse_dests(opts["-d"][-1])
@@ -29,6 +29,7 @@ def main():
     conc = max(1, labnet.opt_num(opts, "-c", 20, int))
     udp = "-u" in opts
     bind = opts.get("-b", [None])[-1]
+    mark = int(opts.get("-m", ["0"])[-1], 0)
     verbose = "-v" in opts
     names = labnet.source_names(opts.get("-L"))
     engine = labnet.Engine(labnet.opt_num(opts, "-w", 3000) / 1000)
@@ -40,7 +41,7 @@ def main():
         done = []
         while started < total and len(engine) < conc:
             flow = labnet.Flow(started, dests[started % len(dests)],
-                               ports[started % len(ports)], udp, bind)
+                               ports[started % len(ports)], udp, bind, mark)
             started += 1
             done += engine.add(flow, time.monotonic())
         done += engine.poll(0.05)

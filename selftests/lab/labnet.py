@@ -127,8 +127,9 @@ class Flow:
     """One new flow from a fresh source port: a TCP connect that ends with
     the server's greeting, or a UDP exchange (resent every 0.5 s)."""
 
-    def __init__(self, ident, dest, port, udp=False, bind=None):
+    def __init__(self, ident, dest, port, udp=False, bind=None, mark=0):
         self.ident, self.dest, self.port, self.udp = ident, dest, port, udp
+        self.mark = mark
         self.seen = None
         self.error = None
         self.sport = 0
@@ -142,6 +143,8 @@ class Flow:
             self.sock = socket.socket(_family(self.dest), socket.SOCK_DGRAM
                                       if self.udp else socket.SOCK_STREAM)
             self.sock.setblocking(False)
+            if self.mark:
+                self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, self.mark)
             if self.bind:
                 self.sock.bind((self.bind, 0))
             err = self.sock.connect_ex((self.dest, self.port))

@@ -134,6 +134,27 @@ static bool test_tiers(void)
 	       mwan_select_member(ms, 5, 0xffffffff) == 2;
 }
 
+/*
+ * Degraded members are a second choice: not used while a healthy member of
+ * any tier is up; when only degraded ones are, their best tier by weight.
+ */
+static bool test_degraded(void)
+{
+	struct mwan_select_member ms[4] = {
+		m(5, 1, true), m(1, 2, true), m(3, 2, true), m(2, 1, true),
+	};
+	uint32_t healthy[4] = { 0, 1, 3, 0 };
+	uint32_t second[4] = { 5, 0, 0, 2 };
+	bool ok;
+
+	ms[0].degraded = ms[3].degraded = true;
+	ok = sweep(ms, 4, healthy) && chi_square(ms, 4, healthy);
+	ms[1].up = ms[2].up = false;
+	ok = ok && sweep(ms, 4, second) && chi_square(ms, 4, second);
+	ms[0].up = ms[3].up = false;
+	return ok && mwan_select_member(ms, 4, 0) == -1;
+}
+
 static bool test_none_up(void)
 {
 	struct mwan_select_member ms[3] = {
@@ -174,6 +195,7 @@ static const struct {
 	{ test_3_to_1, "weights 3:1 give shares 3/4 and 1/4" },
 	{ test_1_1_2, "weights 1:1:2 give shares 1/4, 1/4, 1/2" },
 	{ test_tiers, "only the best metric tier of members that are up is used" },
+	{ test_degraded, "degraded members are used only when no healthy one is up" },
 	{ test_none_up, "no member up (or none at all) gives -1" },
 	{ test_edges, "r = 0 and r = 2^32-1 pick the first and last of the tier" },
 };

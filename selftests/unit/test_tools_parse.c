@@ -249,6 +249,14 @@ static void test_uplink_add(void)
 	   "uplink add: tables around the reserved ones");
 	ok(!parse(UPLINK_ADD, "w dev e interval 10 timeout 60000 down 100 up 1 reliability 8", &u),
 	   "uplink add: the range limits are accepted");
+	ok(!parse(UPLINK_SET, "w rtt-max 150 loss-max 20", &u) &&
+	   u.present == (UPLINK_F_NAME | UPLINK_F_RTT_MAX | UPLINK_F_LOSS_MAX) &&
+	   u.rtt_max_ms == 150 && u.loss_max_pct == 20,
+	   "uplink set: degraded thresholds");
+	ok(!parse(UPLINK_SET, "w rtt-max 0 loss-max 0", &u) &&
+	   u.present == (UPLINK_F_NAME | UPLINK_F_RTT_MAX | UPLINK_F_LOSS_MAX) &&
+	   !u.rtt_max_ms && !u.loss_max_pct,
+	   "uplink set: 0 clears a threshold");
 }
 
 static const struct {
@@ -277,6 +285,9 @@ static const struct {
 	{ UPLINK_ADD, "wan1 dev eth1 down 0", "argument \"0\" is wrong: down must be 1-100" },
 	{ UPLINK_ADD, "wan1 dev eth1 up 101", "argument \"101\" is wrong: up must be 1-100" },
 	{ UPLINK_ADD, "wan1 dev eth1 reliability 9", "argument \"9\" is wrong: reliability must be 1-8" },
+	{ UPLINK_ADD, "wan1 dev eth1 rtt-max 60001", "argument \"60001\" is wrong: rtt-max must be 0-60000" },
+	{ UPLINK_ADD, "wan1 dev eth1 loss-max 101", "argument \"101\" is wrong: loss-max must be 0-100" },
+	{ UPLINK_ADD, "wan1 dev eth1 loss-max 10 loss-max 20", "duplicate \"loss-max\": \"20\" is the second value" },
 	{ UPLINK_ADD, "wan1 dev eth1 table 0", "argument \"0\" is wrong: table must be 1-4294967295, except 253-255 (default, main, local)" },
 	{ UPLINK_ADD, "wan1 dev eth1 table 253", "argument \"253\" is wrong: table must be 1-4294967295, except 253-255 (default, main, local)" },
 	{ UPLINK_ADD, "wan1 dev eth1 table 255", "argument \"255\" is wrong: table must be 1-4294967295, except 253-255 (default, main, local)" },

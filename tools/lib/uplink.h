@@ -16,6 +16,7 @@
 #define UPLINK_INTERVAL_MAX	60000
 #define UPLINK_COUNT_MIN	1	/* down and up */
 #define UPLINK_COUNT_MAX	100
+#define UPLINK_RTT_MAX_MAX	60000	/* rtt-max, ms */
 
 enum {
 	UPLINK_F_NAME		= 1u << 0,
@@ -42,6 +43,8 @@ enum {
 	UPLINK_F_RTT		= 1u << 21,
 	UPLINK_F_LOSS		= 1u << 22,
 	UPLINK_F_STATS		= 1u << 23,
+	UPLINK_F_RTT_MAX	= 1u << 24,
+	UPLINK_F_LOSS_MAX	= 1u << 25,
 };
 
 struct uplink_stats {
@@ -74,6 +77,8 @@ struct uplink {
 	uint32_t down;
 	uint32_t up;
 	uint32_t reliability;
+	uint32_t rtt_max_ms;	/* 0: no limit */
+	uint8_t loss_max_pct;	/* 0: no limit */
 	uint32_t rtt_us;
 	uint8_t loss_pct;
 	struct uplink_stats stats;

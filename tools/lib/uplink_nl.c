@@ -50,6 +50,9 @@ void uplink_put(struct nlmsghdr *nlh, const struct uplink *u)
 	put_u32(nlh, u, UPLINK_F_DOWN, MWAN_UPLINK_A_DOWN, u->down);
 	put_u32(nlh, u, UPLINK_F_UP, MWAN_UPLINK_A_UP, u->up);
 	put_u32(nlh, u, UPLINK_F_RELIABILITY, MWAN_UPLINK_A_RELIABILITY, u->reliability);
+	put_u32(nlh, u, UPLINK_F_RTT_MAX, MWAN_UPLINK_A_RTT_MAX_MS, u->rtt_max_ms);
+	if (u->present & UPLINK_F_LOSS_MAX)
+		mnl_attr_put_u8(nlh, MWAN_UPLINK_A_LOSS_MAX_PCT, u->loss_max_pct);
 }
 
 static int get_track(const struct nlattr *nest, struct uplink *u)
@@ -123,6 +126,8 @@ static const struct field {
 	F(MWAN_UPLINK_A_HEALTH, UPLINK_F_HEALTH, MNL_TYPE_U8, health),
 	F(MWAN_UPLINK_A_RTT_US, UPLINK_F_RTT, MNL_TYPE_U32, rtt_us),
 	F(MWAN_UPLINK_A_LOSS_PCT, UPLINK_F_LOSS, MNL_TYPE_U8, loss_pct),
+	F(MWAN_UPLINK_A_RTT_MAX_MS, UPLINK_F_RTT_MAX, MNL_TYPE_U32, rtt_max_ms),
+	F(MWAN_UPLINK_A_LOSS_MAX_PCT, UPLINK_F_LOSS_MAX, MNL_TYPE_U8, loss_max_pct),
 #undef F
 };
 

@@ -59,6 +59,16 @@ static int parse_dev(struct uplink *u, const char *arg)
 	return get_ifname(u->dev, sizeof(u->dev), arg, "device name");
 }
 
+static int parse_loss_max(struct uplink *u, const char *arg)
+{
+	uint32_t pct;
+
+	if (get_u32_range(&pct, arg, 0, 100, "loss-max"))
+		return -1;
+	u->loss_max_pct = (uint8_t)pct;
+	return 0;
+}
+
 static int parse_track(struct uplink *u, const char *arg)
 {
 	return get_addr_list(u->track, &u->ntrack, MWAN_TRACK_MAX, arg, "track");
@@ -92,6 +102,8 @@ static const struct option {
 	RANGE("down", UPLINK_F_DOWN, UPLINK_COUNT_MIN, UPLINK_COUNT_MAX, down),
 	RANGE("up", UPLINK_F_UP, UPLINK_COUNT_MIN, UPLINK_COUNT_MAX, up),
 	RANGE("reliability", UPLINK_F_RELIABILITY, 1, MWAN_TRACK_MAX, reliability),
+	RANGE("rtt-max", UPLINK_F_RTT_MAX, 0, UPLINK_RTT_MAX_MAX, rtt_max_ms),
+	{ .keyword = "loss-max", .flag = UPLINK_F_LOSS_MAX, .parse = parse_loss_max },
 	{ .keyword = "state", .flag = UPLINK_F_ADMIN, .set_only = true,
 	  .parse = parse_admin },
 #undef RANGE

@@ -34,6 +34,8 @@ static const char *const attr_names[] = {
 	[MWAN_UPLINK_A_HEALTH] = "health",
 	[MWAN_UPLINK_A_RTT_US] = "rtt_us",
 	[MWAN_UPLINK_A_LOSS_PCT] = "loss_pct",
+	[MWAN_UPLINK_A_RTT_MAX_MS] = "rtt_max_ms",
+	[MWAN_UPLINK_A_LOSS_MAX_PCT] = "loss_max_pct",
 	[MWAN_UPLINK_A_STATS] = "stats",
 };
 
@@ -168,6 +170,11 @@ static void print_probe(const struct uplink *u)
 		print_uint(PRINT_ANY, "up", " up %u", u->up);
 	if (p & UPLINK_F_RELIABILITY)
 		print_uint(PRINT_ANY, "reliability", " reliability %u", u->reliability);
+	/* Thresholds print only when set, as they are given on the command line. */
+	if ((p & UPLINK_F_RTT_MAX) && u->rtt_max_ms)
+		print_uint(PRINT_ANY, "rtt_max_ms", " rtt-max %u", u->rtt_max_ms);
+	if ((p & UPLINK_F_LOSS_MAX) && u->loss_max_pct)
+		print_uint(PRINT_ANY, "loss_max_pct", " loss-max %u", u->loss_max_pct);
 	if (p & UPLINK_F_HEALTH)
 		print_string(known ? PRINT_ANY : PRINT_JSON, "health", " health %s",
 			     health_name(u->health));
