@@ -11,7 +11,9 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	rule_print.c \
 	uplink_parse.c \
 	uplink_print.c \
-	utils.c)
+	utils.c \
+	xlate_parse.c \
+	xlate_print.c)
 
 # mwan-healthd's pure parts (verdict arithmetic, command line), likewise.
 HEALTHD_PURE_SRCS := $(addprefix $(patsubst %/,%,$(dir $(TOOLS_LIB_DIR)))/healthd/, \

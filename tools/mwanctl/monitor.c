@@ -16,6 +16,7 @@
 #include "policy_nl.h"
 #include "rule_nl.h"
 #include "uplink_nl.h"
+#include "xlate_nl.h"
 
 static void usage(FILE *fp)
 {
@@ -30,6 +31,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct uplink u;
 	struct policy p;
 	struct rule r;
+	struct xlate x;
 
 	if (nlh->nlmsg_type != nl->family ||
 	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
@@ -58,6 +60,22 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			fprintf(stderr, "Warning: malformed rule event skipped\n");
 		else
 			rule_print_event(&r, genl->cmd);
+		break;
+	case MWAN_CMD_NPT_NEW:
+	case MWAN_CMD_NPT_SET:
+	case MWAN_CMD_NPT_DEL:
+		if (xlate_from_msg(&xlate_npt, nlh, &x))
+			fprintf(stderr, "Warning: malformed npt event skipped\n");
+		else
+			xlate_print_event(&xlate_npt, &x, genl->cmd);
+		break;
+	case MWAN_CMD_NAT_NEW:
+	case MWAN_CMD_NAT_SET:
+	case MWAN_CMD_NAT_DEL:
+		if (xlate_from_msg(&xlate_nat, nlh, &x))
+			fprintf(stderr, "Warning: malformed nat event skipped\n");
+		else
+			xlate_print_event(&xlate_nat, &x, genl->cmd);
 		break;
 	}
 	return MNL_CB_OK;

@@ -28,6 +28,8 @@ static const struct object {
 	{ "uplink", uplink_main, "the uplinks, their probe settings and their routing" },
 	{ "policy", policy_main, "how new connections are spread over uplinks" },
 	{ "rule", rule_main, "which connections follow which policy" },
+	{ "npt", npt_main, "IPv6 prefix translation (NPTv6, RFC 6296) per uplink" },
+	{ "nat", nat_main, "1:1 IPv4 address translation per uplink" },
 	{ "monitor", monitor_main, "print changes as they happen" },
 };
 

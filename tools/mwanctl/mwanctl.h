@@ -7,6 +7,7 @@
 #define MWANCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "netlink.h"
 #include "route.h"
@@ -24,6 +25,12 @@ struct route_nl *mwanctl_rt(void);
 int uplink_main(int argc, char **argv);
 int policy_main(int argc, char **argv);
 int rule_main(int argc, char **argv);
+int npt_main(int argc, char **argv);
+int nat_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
+
+struct xlate_kind;
+/* "npt" and "nat": the commands of one translation kind, with its usage. */
+int xlate_main(const struct xlate_kind *k, void (*usage)(FILE *fp), int argc, char **argv);
 
 #endif
