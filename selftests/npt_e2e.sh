@@ -62,14 +62,20 @@ done
 
 seen()
 {
-	xl "$LAB_C" seen "$@" | sed -n 's/^seen //p'
+	xl "$LAB_C" seen "$1" | cut -d' ' -f2
 }
+want=
 for h in 3 4; do
-	for u in "" -u; do
-		check_eq "$(seen -b fd00:250:250::$h -d 2001:db8:ff::10 $u)" "$(map "$M1" fd00:250:250::$h)" "::$h via isp1 ${u:-tcp}"
-		check_eq "$(seen -b fd00:250:250::$h -d 2001:db8:ff::11 $u)" "$(map "$M2" fd00:250:250::$h)" "::$h via isp2 ${u:-tcp}"
+	a=$(map "$M1" fd00:250:250::$h)
+	b=$(map "$M2" fd00:250:250::$h)
+	for u in "" /udp; do
+		want+="fd00:250:250::$h>2001:db8:ff::10$u $a"$'\n'
+		want+="fd00:250:250::$h>2001:db8:ff::11$u $b"$'\n'
 	done
 done
+want=${want%$'\n'}
+# shellcheck disable=SC2046
+check_eq "$(xl "$LAB_C" seen $(cut -d' ' -f1 <<< "$want"))" "$want" "each uplink's outside prefix, TCP and UDP"
 
 # Inbound TCP to each outside address.
 out1=$(map "$M1" fd00:250:250::3)
@@ -125,7 +131,7 @@ hook()
 }
 hook BOUND6 "2001:db8:a1::/48 2001:db8:ffff::/56"
 check_eq "$(mw npt show | head -1)" "uplink isp1 inside fd00:250:250::/48 outside 2001:db8:a1::/48" "dhcpcd hook: replaced"
-check_eq "$(seen -b fd00:250:250::3 -d 2001:db8:ff::10 -u)" "$(map "$M1" fd00:250:250::3)" "dhcpcd hook: translated"
+check_eq "$(seen "fd00:250:250::3>2001:db8:ff::10/udp")" "$(map "$M1" fd00:250:250::3)" "dhcpcd hook: translated"
 
 # The counters count.
 mw -s npt show

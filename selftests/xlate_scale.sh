@@ -53,9 +53,11 @@ t1=$EPOCHREALTIME
 log "two text shows in $(((${t1/./} - ${t0/./}) / 1000)) ms"
 
 out6=$(xl "$LAB_C" npt -m fd00:250:250::/64=2001:db8:a1::/64 fd00:250:250::3)
-check_eq "$(xl "$LAB_C" seen -b fd00:250:250::3 -d "$LAB_SERVER6" | sed 's/^seen //')" "$out6" "NPT among $N"
-check_eq "$(xl "$LAB_C" seen -b 10.250.250.3 -d "$LAB_SERVER4" -u | sed 's/^seen //')" 100.64.11.3 "NAT among $N"
-check_eq "$(xl "$LAB_C" seen -b 10.250.250.2 -d "$LAB_SERVER4" | sed 's/^seen //')" 100.64.1.2 "unmapped host masqueraded"
+want="fd00:250:250::3>$LAB_SERVER6 $out6
+10.250.250.3>$LAB_SERVER4/udp 100.64.11.3
+10.250.250.2>$LAB_SERVER4 100.64.1.2"
+# shellcheck disable=SC2046
+check_eq "$(xl "$LAB_C" seen $(cut -d' ' -f1 <<< "$want"))" "$want" "NPT and NAT among $N; the unmapped host masqueraded"
 lab_bg "$LAB_TMP/accept" "$LAB_C" xlate accept -p 7000 -n 2
 lab_wait_line "$LAB_TMP/accept" "# listening"
 check_eq "$(xl "$LAB_S" connect -d 100.64.11.3 -p 7000)" "connected reply=hello_192.0.2.2" "inbound NAT among $N"

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Small probes for the translation tests (NPTv6 and 1:1 NAT).
 
-  xlate.py seen -d ADDR [ -p PORT ] [ -b SRCADDR ] [ -u ]
-      One TCP connection (UDP datagram with -u) to the lab server; prints
-      "seen ADDR", the source address the server saw.
+  xlate.py seen [ -p PORT ] SRC>DST[/udp]...
+      For each: one TCP connection (a UDP datagram with /udp) from SRC to
+      the lab server at DST; prints "SRC>DST[/udp] ADDR", ADDR the source
+      address the server saw. One process for many probes: a Python start
+      is dear under TCG.
   xlate.py accept -p PORT [ -n COUNT ] [ -w SECS ]
       Accept COUNT TCP connections on PORT (any address); for each print
       "accepted PEER on LOCAL", answer "hello PEER\\n" and close.
@@ -45,15 +47,13 @@ def fam(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
 
-def seen(o):
-    dest, port = o["-d"], int(o.get("-p", 5000))
-    kind = socket.SOCK_DGRAM if "-u" in o else socket.SOCK_STREAM
+def seen_one(src, dest, port, udp):
+    kind = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
     s = socket.socket(fam(dest), kind)
     s.settimeout(5)
-    if "-b" in o:
-        s.bind((o["-b"], 0))
+    s.bind((src, 0))
     s.connect((dest, port))
-    if kind == socket.SOCK_DGRAM:
+    if udp:
         for _ in range(5):
             s.send(b"probe\n")
             try:
@@ -70,7 +70,18 @@ def seen(o):
             if not chunk:
                 break
             data += chunk
-    print("seen %s" % data.split(b"\n")[0].split()[0].decode(), flush=True)
+    s.close()
+    return data.split(b"\n")[0].split()[0].decode()
+
+
+def seen(o, specs):
+    port = int(o.get("-p", 5000))
+    for spec in specs:
+        path, _, proto = spec.partition("/")
+        src, sep, dest = path.partition(">")
+        if not sep or proto not in ("", "udp"):
+            die("probe \"%s\" is not SRC>DST[/udp]" % spec)
+        print("%s %s" % (spec, seen_one(src, dest, port, proto == "udp")), flush=True)
 
 
 def accept(o):
@@ -194,7 +205,7 @@ def check_error(o, want_type, hops=None):
 
 
 def main():
-    cmds = {"seen": "d:p:b:u", "accept": "p:n:w:", "connect": "d:p:b:",
+    cmds = {"seen": "p:", "accept": "p:n:w:", "connect": "d:p:b:",
             "unreach": "i:d:p:s:", "timex": "i:d:p:s:H:", "npt": "m:"}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         die("command? " + " | ".join(cmds))
@@ -204,6 +215,9 @@ def main():
         die(str(e))
     o = {k: (v if v else True) for k, v in opts}
     cmd = sys.argv[1]
+    if cmd == "seen":
+        seen(o, rest)
+        return 0
     if cmd == "npt" and len(rest) == 1:
         inside, _, outside = o["-m"].partition("=")
         out = pkt.Npt(inside, outside).map(pkt.ip6(rest[0]), True)
@@ -211,9 +225,7 @@ def main():
         return 0
     if rest:
         die("unexpected argument \"%s\"" % rest[0])
-    if cmd == "seen":
-        seen(o)
-    elif cmd == "accept":
+    if cmd == "accept":
         accept(o)
     elif cmd == "connect":
         connect(o)
