@@ -89,7 +89,7 @@ while [ $((done_mwan + done_mwan3)) -lt "$total" ]; do
 	wait_for -t 10 event_seen "$LAB_TMP/events" wan1 down "$cut"
 	down=$(changed_at "$LAB_TMP/events" wan1 down "$cut")
 	t=$(awk -v c="$cut" -v s="$sig" -v f="$(lab_field secs "$out")" -v d="$down" \
-		'BEGIN { f += s - c; d -= c; printf "%.3f", d > f ? d : f }')
+		'BEGIN { f += s - c; d -= c; printf "%.3f", (d > f) ? d : f }')
 	log "trial $trial: $mode settings, new flows over wan2 after $t s"
 	times[$mode]+="$t "
 	if [ "$mode" = mwan ]; then
