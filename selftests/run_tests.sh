@@ -17,12 +17,14 @@ timeout=${MWAN_TEST_TIMEOUT:-300}
 
 usage()
 {
-	echo "Usage: selftests/run_tests.sh [ -t SECONDS ] [ TEST ... ]"
+	echo "Usage: selftests/run_tests.sh [ -t SECONDS ] [ -x TEST ]... [ TEST ... ]"
 }
 
-while getopts t:h opt; do
+exclude=()
+while getopts t:x:h opt; do
 	case $opt in
 	t) timeout=$OPTARG ;;
+	x) exclude+=("${OPTARG#selftests/}") ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -34,6 +36,12 @@ if [ $# -gt 0 ]; then
 else
 	mapfile -t tests < <(make -s --no-print-directory -C "$dir" list)
 fi
+for x in "${exclude[@]}"; do
+	for i in "${!tests[@]}"; do
+		[ "${tests[$i]#selftests/}" != "$x" ] || unset 'tests[i]'
+	done
+done
+tests=("${tests[@]}")
 
 if [ ! -d /sys/module/mwan ]; then
 	echo "run_tests.sh: mwan.ko is not loaded; run the tests in the VM:" >&2

@@ -20,21 +20,7 @@
 #include "../../tools/lib/policy_nl.c"
 #include "../../tools/lib/rule_nl.c"
 
-static int tests, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void is_str(const char *got, const char *want, const char *what)
 {
@@ -627,6 +613,5 @@ int main(void)
 	test_rule_print_more();
 	test_policy_nl();
 	test_rule_nl();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -14,21 +14,7 @@
 #include "../../tools/healthd/args.h"
 #include "../../tools/healthd/verdict.h"
 
-static int tests, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void test_window(void)
 {
@@ -302,6 +288,5 @@ int main(void)
 	test_degraded();
 	test_restart();
 	test_args();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -17,21 +17,7 @@
 #include "../../tools/lib/uplink_nl.c"
 #include "../../tools/lib/batch.h"
 
-static int tests, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static struct nlmsghdr *msg(void *buf, uint8_t cmd)
 {
@@ -246,6 +232,5 @@ int main(void)
 	test_reply();
 	test_bad_reply();
 	test_extack();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
+	return tap_done();
 }

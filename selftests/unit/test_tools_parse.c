@@ -16,21 +16,7 @@
 #include "../../tools/lib/uplink.h"
 #include "../../tools/lib/utils.h"
 
-static int tests, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static bool starts(const char *s, const char *prefix)
 {
@@ -511,6 +497,5 @@ int main(void)
 	test_print();
 	test_events();
 	test_attr_names();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -18,21 +18,7 @@
 #include "../../tools/lib/netlink.c"
 #include "../../tools/lib/xlate_nl.c"
 
-static int tests, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void is_str(const char *got, const char *want, const char *what)
 {
@@ -372,6 +358,5 @@ int main(void)
 	test_bad();
 	test_print();
 	test_nl();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
+	return tap_done();
 }
