@@ -28,8 +28,6 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
-#include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_nat.h>
 
 /* The address addr maps to from side, and its mapping; false if none. */
 static bool nat_find(struct mwan_net *mn, const struct mwan_xlate_up *xup,
@@ -222,21 +220,7 @@ static unsigned int nat_hook(void *priv, struct sk_buff *skb,
 static unsigned int nat_nat_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	struct mwan_net *mn = mwan_net(state->net);
-	enum ip_conntrack_info ctinfo;
-	struct mwan_xlate_up *xup;
-	struct nf_conn *ct;
-	u32 index;
-
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct) ||
-	    nf_nat_initialized(ct, NF_NAT_MANIP_SRC))
-		return NF_ACCEPT;
-	xup = mwan_xlate_dev(mn, MWAN_XLATE_NAT, state->out, &index);
-	if (!xup || !mwan_xlate_lookup(mn, MWAN_XLATE_NAT, xup, index,
-				       MWAN_XLATE_INSIDE, &ip_hdr(skb)->saddr))
-		return NF_ACCEPT;
-	return nf_nat_alloc_null_binding(ct, state->hook);
+	return mwan_xlate_null_binding(skb, state, MWAN_XLATE_NAT, &ip_hdr(skb)->saddr);
 }
 
 static const struct nf_hook_ops nat_ops[] = {
@@ -262,21 +246,13 @@ static const struct nf_hook_ops nat_ops[] = {
 
 static int nat_enable(struct mwan_net *mn)
 {
-	int ret;
-
-	ret = nf_ct_netns_get(mn->net, NFPROTO_IPV4);
-	if (ret)
-		return ret;
-	ret = nf_register_net_hooks(mn->net, nat_ops, ARRAY_SIZE(nat_ops));
-	if (ret)
-		nf_ct_netns_put(mn->net, NFPROTO_IPV4);
-	return ret;
+	return mwan_xlate_hooks_register(mn->net, NFPROTO_IPV4, nat_ops,
+					 ARRAY_SIZE(nat_ops));
 }
 
 static void nat_disable(struct mwan_net *mn)
 {
-	nf_unregister_net_hooks(mn->net, nat_ops, ARRAY_SIZE(nat_ops));
-	nf_ct_netns_put(mn->net, NFPROTO_IPV4);
+	mwan_xlate_hooks_unregister(mn->net, NFPROTO_IPV4, nat_ops, ARRAY_SIZE(nat_ops));
 }
 
 const struct mwan_xlate_kind_ops mwan_nat_ops = {

@@ -16,7 +16,7 @@
  *   addresses after every filter and NAT hook. Conntrack's confirm hook has
  *   the same priority; the kernel runs a hook registered later before the
  *   earlier ones of equal priority (nf_hook_entries_grow()), so with
- *   conntrack taken first (nf_ct_netns_get() in enable()) this one runs
+ *   conntrack taken first (mwan_xlate_hooks_register()) this one runs
  *   just before the confirm. That is as good as after it: the confirm
  *   hashes the tuples conntrack took at PREROUTING or LOCAL_OUT, from the
  *   inside address, and helpers compare payloads with those tuples, never
@@ -53,8 +53,6 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
-#include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_nat.h>
 
 enum npt_result {
 	NPT_NONE,		/* no mapping */
@@ -184,22 +182,8 @@ static unsigned int npt_hook(void *priv, struct sk_buff *skb,
 static unsigned int npt_nat_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	struct mwan_net *mn = mwan_net(state->net);
-	enum ip_conntrack_info ctinfo;
-	struct mwan_xlate_up *xup;
-	struct nf_conn *ct;
-	u32 index;
-
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct) ||
-	    nf_nat_initialized(ct, NF_NAT_MANIP_SRC))
-		return NF_ACCEPT;
-	xup = mwan_xlate_dev(mn, MWAN_XLATE_NPT, state->out, &index);
-	if (!xup || !mwan_xlate_lookup(mn, MWAN_XLATE_NPT, xup, index,
-				       MWAN_XLATE_INSIDE,
-				       &ipv6_hdr(skb)->saddr))
-		return NF_ACCEPT;
-	return nf_nat_alloc_null_binding(ct, state->hook);
+	return mwan_xlate_null_binding(skb, state, MWAN_XLATE_NPT,
+				       &ipv6_hdr(skb)->saddr);
 }
 
 static const struct nf_hook_ops npt_ops[] = {
@@ -226,21 +210,13 @@ static const struct nf_hook_ops npt_ops[] = {
 /* Conntrack first: see the ordering argument at the top. */
 static int npt_enable(struct mwan_net *mn)
 {
-	int ret;
-
-	ret = nf_ct_netns_get(mn->net, NFPROTO_IPV6);
-	if (ret)
-		return ret;
-	ret = nf_register_net_hooks(mn->net, npt_ops, ARRAY_SIZE(npt_ops));
-	if (ret)
-		nf_ct_netns_put(mn->net, NFPROTO_IPV6);
-	return ret;
+	return mwan_xlate_hooks_register(mn->net, NFPROTO_IPV6, npt_ops,
+					 ARRAY_SIZE(npt_ops));
 }
 
 static void npt_disable(struct mwan_net *mn)
 {
-	nf_unregister_net_hooks(mn->net, npt_ops, ARRAY_SIZE(npt_ops));
-	nf_ct_netns_put(mn->net, NFPROTO_IPV6);
+	mwan_xlate_hooks_unregister(mn->net, NFPROTO_IPV6, npt_ops, ARRAY_SIZE(npt_ops));
 }
 
 const struct mwan_xlate_kind_ops mwan_npt_ops = {

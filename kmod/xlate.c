@@ -10,9 +10,12 @@
 #include "lib/npt.h"
 
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/mwan.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
 
 const struct mwan_xlate_kind_ops *const mwan_xlate_kinds[MWAN_XLATE_KINDS] = {
 	[MWAN_XLATE_NPT] = &mwan_npt_ops,
@@ -520,4 +523,46 @@ const struct mwan_xlate_node *mwan_xlate_lookup(struct mwan_net *mn, int kind,
 			return node;
 	}
 	return NULL;
+}
+
+unsigned int mwan_xlate_null_binding(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     int kind, const void *saddr)
+{
+	struct mwan_net *mn = mwan_net(state->net);
+	enum ip_conntrack_info ctinfo;
+	struct mwan_xlate_up *xup;
+	struct nf_conn *ct;
+	u32 index;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct) ||
+	    nf_nat_initialized(ct, NF_NAT_MANIP_SRC))
+		return NF_ACCEPT;
+	xup = mwan_xlate_dev(mn, kind, state->out, &index);
+	if (!xup || !mwan_xlate_lookup(mn, kind, xup, index, MWAN_XLATE_INSIDE,
+				       saddr))
+		return NF_ACCEPT;
+	return nf_nat_alloc_null_binding(ct, state->hook);
+}
+
+int mwan_xlate_hooks_register(struct net *net, u8 pf,
+			      const struct nf_hook_ops *ops, unsigned int n)
+{
+	int ret;
+
+	ret = nf_ct_netns_get(net, pf);
+	if (ret)
+		return ret;
+	ret = nf_register_net_hooks(net, ops, n);
+	if (ret)
+		nf_ct_netns_put(net, pf);
+	return ret;
+}
+
+void mwan_xlate_hooks_unregister(struct net *net, u8 pf,
+				 const struct nf_hook_ops *ops, unsigned int n)
+{
+	nf_unregister_net_hooks(net, ops, n);
+	nf_ct_netns_put(net, pf);
 }

@@ -31,6 +31,10 @@
 struct mwan_net;
 struct mwan_uplink;
 struct net_device;
+struct net;
+struct nf_hook_ops;
+struct nf_hook_state;
+struct sk_buff;
 
 enum mwan_xlate_kind {
 	MWAN_XLATE_NPT,			/* IPv6 prefixes, RFC 6296 */
@@ -167,6 +171,24 @@ const struct mwan_xlate_node *mwan_xlate_lookup(struct mwan_net *mn, int kind,
 						const struct mwan_xlate_up *xup,
 						u32 index, int side,
 						const void *addr);
+
+/*
+ * POSTROUTING, before NAT_SRC: a new connection whose source saddr has a
+ * mapping of kind on the output uplink gets a null source NAT binding, so
+ * that the uplink's masquerade leaves it alone.
+ */
+unsigned int mwan_xlate_null_binding(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     int kind, const void *saddr);
+
+/*
+ * A kind's hooks, after taking conntrack for pf (see the ordering argument
+ * in npt.c), and their removal.
+ */
+int mwan_xlate_hooks_register(struct net *net, u8 pf,
+			      const struct nf_hook_ops *ops, unsigned int n);
+void mwan_xlate_hooks_unregister(struct net *net, u8 pf,
+				 const struct nf_hook_ops *ops, unsigned int n);
 
 static inline void mwan_xlate_count(struct mwan_xlate *map)
 {
