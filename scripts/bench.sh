@@ -31,7 +31,7 @@ for b in $benches; do
 	# measured against this host.
 	[ "$b" = healthd-cpu ] && extra=(-H "$("$top/scripts/cpuref.sh")")
 	echo "# bench: $b"
-	"$top/selftests/vm/run" -t 3600 -- "selftests/bench/$b.sh" "${extra[@]}" "${args[@]}" ||
+	"$top/selftests/vm/run" -c 2 -t 3600 -- "selftests/bench/$b.sh" "${extra[@]}" "${args[@]}" ||
 		rc=1
 done
 exit $rc
