@@ -54,6 +54,11 @@ enum mwan_cmd {
 	MWAN_CMD_NAT_NEW,
 	MWAN_CMD_NAT_SET,	/* replace the outside address, atomically */
 	MWAN_CMD_NAT_DEL,
+	MWAN_CMD_WG_GET,	/* doit with IFNAME and PEER, or dump */
+	MWAN_CMD_WG_NEW,
+	MWAN_CMD_WG_SET,	/* replace the endpoint list, atomically; also the
+				 * event when the active endpoint changes */
+	MWAN_CMD_WG_DEL,
 	__MWAN_CMD_MAX,
 };
 #define MWAN_CMD_MAX (__MWAN_CMD_MAX - 1)
@@ -125,6 +130,9 @@ enum mwan_uplink_attr {
 	MWAN_UPLINK_A_STATS,		/* nest, out: MWAN_STATS_A_* */
 	MWAN_UPLINK_A_RTT_MAX_MS,	/* u32, 0..60000: RTT over this is degraded; 0 = no limit */
 	MWAN_UPLINK_A_LOSS_MAX_PCT,	/* u8, 0..100: loss over this is degraded; 0 = no limit */
+	MWAN_UPLINK_A_HANDSHAKE_S,	/* u32, 0..MWAN_HANDSHAKE_MAX: WireGuard uplinks only;
+					 * healthy while the device's latest peer handshake is
+					 * younger than this; 0 = not tracked */
 	__MWAN_UPLINK_A_MAX,
 };
 #define MWAN_UPLINK_A_MAX (__MWAN_UPLINK_A_MAX - 1)
@@ -241,5 +249,43 @@ enum mwan_nat_attr {
 	__MWAN_NAT_A_MAX,
 };
 #define MWAN_NAT_A_MAX (__MWAN_NAT_A_MAX - 1)
+
+/*
+ * WireGuard endpoint sets: for one peer (public key) of one WireGuard
+ * device, an ordered list of endpoints, each optionally bound to an uplink.
+ * The active endpoint is the first usable one: bound to an uplink that is
+ * up, or bound to none and routable. mwan-healthd writes it into WireGuard;
+ * the module makes the peer's encapsulated packets to an endpoint bound to
+ * an uplink leave through that uplink.
+ */
+#define MWAN_WG_KEY_LEN		32	/* Curve25519 public key */
+#define MWAN_WG_ENDPOINTS_MAX	8	/* endpoints per set */
+#define MWAN_WG_SETS_MAX	4096	/* sets per netns */
+#define MWAN_HANDSHAKE_MAX	86400	/* seconds */
+
+enum mwan_wg_attr {
+	MWAN_WG_A_UNSPEC,
+	MWAN_WG_A_PAD,
+	MWAN_WG_A_IFNAME,		/* string: WireGuard device name (key) */
+	MWAN_WG_A_IFINDEX,		/* u32, out: 0 while the device is gone */
+	MWAN_WG_A_PEER,			/* binary, MWAN_WG_KEY_LEN bytes (key) */
+	MWAN_WG_A_ENDPOINT,		/* nest MWAN_WG_EP_A_*, repeated in order,
+					 * 1..MWAN_WG_ENDPOINTS_MAX (required on NEW/SET) */
+	MWAN_WG_A_ACTIVE,		/* u32, out: index of the active endpoint;
+					 * absent while none is usable */
+	MWAN_WG_A_STATS,		/* nest, out: MWAN_STATS_A_PACKETS (steered) */
+	__MWAN_WG_A_MAX,
+};
+#define MWAN_WG_A_MAX (__MWAN_WG_A_MAX - 1)
+
+enum mwan_wg_ep_attr {
+	MWAN_WG_EP_A_UNSPEC,
+	MWAN_WG_EP_A_ADDR,		/* binary, 4 or 16 bytes */
+	MWAN_WG_EP_A_PORT,		/* u16, 1..65535, host byte order */
+	MWAN_WG_EP_A_UPLINK,		/* string: uplink name; absent = any route */
+	MWAN_WG_EP_A_USABLE,		/* flag, out: usable now */
+	__MWAN_WG_EP_A_MAX,
+};
+#define MWAN_WG_EP_A_MAX (__MWAN_WG_EP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MWAN_H */
