@@ -221,6 +221,9 @@ int main(int argc, char **argv)
 		return 1;
 	ret = run(&hd, &wait);
 	hd_uplink_clear(&hd);
+	hd_wg_clear(&hd);
+	free(hd.wg);
+	wg_nl_close(&hd.wg_nl);
 	mwan_nl_close(&hd.ev);
 	mwan_nl_close(&hd.req);
 	close(hd.epfd);

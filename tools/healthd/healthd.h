@@ -13,6 +13,7 @@
 #include "netlink.h"
 #include "uplink.h"
 #include "verdict.h"
+#include "wg.h"
 
 /* Rounds in flight per uplink: timeout / interval + 1 at most, or fewer. */
 #define ROUNDS_MAX		64
@@ -60,8 +61,23 @@ struct hd_uplink {
 	uint64_t metrics_due_us;	/* no RTT/loss write before this */
 	uint64_t retry_us;		/* after a failed write */
 
+	struct handshake hs;		/* track handshake */
+	uint64_t hs_next_us;		/* the next poll */
+	int hs_err;			/* the last poll error said, to say it once */
+	uint8_t health;			/* what we tell the kernel: ICMP and handshake combined */
+
 	bool warned_targets;		/* "not probed" said once */
 	int sock_err;			/* the last socket error said, to say it once */
+	bool seen;			/* in the dump being applied */
+};
+
+/* An endpoint set: what the kernel said last, and whether a write is owed. */
+struct hd_wg {
+	struct wg_set s;
+	struct wg_ep last;		/* the active endpoint at the last event (port 0: none) */
+	bool pending;			/* a write failed: try again */
+	bool pending_start;		/* ... by the start-up rule */
+	int err;			/* the last error said, to say it once */
 	bool seen;			/* in the dump being applied */
 };
 
@@ -77,6 +93,10 @@ struct hd {
 	bool check_family;		/* a request failed: is the module still there? */
 	uint64_t reattach_us;		/* while detached: the next attempt */
 
+	struct wg_nl wg_nl;		/* WireGuard's family */
+	struct hd_wg **wg;
+	unsigned int nwg, wg_size;
+
 	/* Probe send lag (how late a round left) since the last report. */
 	uint64_t lag_max_us, lag_sum_us, lag_n;
 	uint64_t lag_report_us;
@@ -87,7 +107,8 @@ uint64_t now_us(void);
 /* uplinks.c */
 struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name);
 /* Adds or updates an uplink from the kernel's report; seeds a new one's verdict from it. */
-int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now);
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
+		    uint64_t now);
 void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
 /* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
@@ -95,7 +116,27 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
 /* Reads replies; resolves the uplink's rounds they complete (no scan of the others). */
 void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now);
 
+/* wgsets.c */
+/* A set from a dump (dump) or an event: writes its active endpoint if it changed. */
+int hd_wg_apply(struct hd *hd, const struct wg_set *s, bool dump);
+void hd_wg_del(struct hd *hd, const struct wg_set *s);
+void hd_wg_clear(struct hd *hd);
+/* Around a dump: mark every set unseen, then drop those the dump did not have. */
+void hd_wg_mark(struct hd *hd);
+void hd_wg_sweep(struct hd *hd);
+/* Writes owed since a failure (the wireguard family just appeared). */
+void hd_wg_retry(struct hd *hd);
+
 /* kernel.c */
+/* An uplink as reported, with what tools/lib's struct uplink leaves out. */
+struct hd_report {
+	struct uplink k;
+	uint32_t handshake_s;		/* MWAN_UPLINK_A_HANDSHAKE_S; 0: not tracked */
+};
+
+/* Fills a struct hd_report from an uplink message; -1 with errno EPROTO if malformed. */
+int hd_report_from_msg(const struct nlmsghdr *nlh, void *obj);
+
 int hd_attach(struct hd *hd);
 void hd_detach(struct hd *hd);
 /* Reads the uplinks again: adds, updates, and drops the ones gone. */

@@ -11,40 +11,87 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
+#include <linux/wireguard.h>
 #include <sys/epoll.h>
 
 #include "healthd.h"
 #include "log.h"
 #include "uplink_nl.h"
 
-static struct nlmsghdr *dump_req(struct mwan_nl *nl, void *buf, const void *req)
+int hd_report_from_msg(const struct nlmsghdr *nlh, void *obj)
 {
-	(void)req;
-	return mwan_nl_msg(nl, buf, MWAN_CMD_UPLINK_GET, NLM_F_DUMP);
+	struct hd_report *r = obj;
+
+	if (uplink_from_msg(nlh, &r->k) || uplink_msg_handshake_s(nlh, &r->handshake_s)) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
 }
 
-static int fetch(struct mwan_nl *nl, struct mwan_list *l)
+static int wg_from_msg(const struct nlmsghdr *nlh, void *obj)
+{
+	if (wg_set_from_msg(nlh, obj)) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+static struct nlmsghdr *dump_req(struct mwan_nl *nl, void *buf, const void *req)
+{
+	return mwan_nl_msg(nl, buf, *(const uint8_t *)req, NLM_F_DUMP);
+}
+
+static int fetch(struct mwan_nl *nl, uint8_t cmd, struct mwan_list *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->elem_size = sizeof(struct uplink);
-	l->from_msg = (int (*)(const struct nlmsghdr *, void *))uplink_from_msg;
-	return mwan_nl_fetch(nl, dump_req, NULL, l, uplink_attr_name, "uplinks");
+	if (cmd == MWAN_CMD_UPLINK_GET) {
+		l->elem_size = sizeof(struct hd_report);
+		l->from_msg = hd_report_from_msg;
+		return mwan_nl_fetch(nl, dump_req, &cmd, l, uplink_attr_name, "uplinks");
+	}
+	l->elem_size = sizeof(struct wg_set);
+	l->from_msg = wg_from_msg;
+	return mwan_nl_fetch(nl, dump_req, &cmd, l, NULL, "WireGuard endpoint sets");
+}
+
+static int dump_wg(struct hd *hd)
+{
+	struct mwan_list l;
+	unsigned int i;
+
+	/* Not fatal: the uplinks are probed all the same. */
+	if (fetch(&hd->req, MWAN_CMD_WG_GET, &l)) {
+		log_msg(LOG_WARNING, "cannot read the WireGuard endpoint sets: not switching endpoints");
+		free(l.v);
+		return 0;
+	}
+	hd_wg_mark(hd);
+	for (i = 0; i < l.n; i++)
+		hd_wg_apply(hd, (struct wg_set *)l.v + i, true);
+	hd_wg_sweep(hd);
+	free(l.v);
+	return 0;
 }
 
 int hd_dump(struct hd *hd)
 {
 	struct mwan_list l;
 	uint64_t now = now_us();
+	struct hd_report *r;
 	unsigned int i;
 
-	if (fetch(&hd->req, &l)) {
+	if (fetch(&hd->req, MWAN_CMD_UPLINK_GET, &l)) {
 		free(l.v);
 		return -1;
 	}
 	for (i = 0; i < hd->n; i++)
 		hd->up[i]->seen = false;
-	for (i = 0; i < l.n; i++)
-		hd_uplink_apply(hd, (struct uplink *)l.v + i, now);
+	for (i = 0; i < l.n; i++) {
+		r = (struct hd_report *)l.v + i;
+		hd_uplink_apply(hd, &r->k, r->handshake_s, now);
+	}
 	for (i = 0; i < hd->n; ) {
 		if (hd->up[i]->seen)
 			i++;
@@ -53,7 +100,7 @@ int hd_dump(struct hd *hd)
 	}
 	free(l.v);
 	hd->next_us = 0;
-	return 0;
+	return dump_wg(hd);
 }
 
 int hd_attach(struct hd *hd)
@@ -81,7 +128,8 @@ int hd_attach(struct hd *hd)
 		hd_detach(hd);
 		return -1;
 	}
-	log_msg(LOG_INFO, "attached to the mwan module: %u uplinks", hd->n);
+	log_msg(LOG_INFO, "attached to the mwan module: %u uplinks, %u WireGuard endpoint sets",
+		hd->n, hd->nwg);
 	return 0;
 err_ev:
 	mwan_nl_close(&hd->ev);
@@ -93,6 +141,7 @@ err_req:
 void hd_detach(struct hd *hd)
 {
 	hd_uplink_clear(hd);
+	hd_wg_clear(hd);
 	mwan_nl_close(&hd->ev);
 	mwan_nl_close(&hd->req);
 	hd->attached = false;
@@ -118,21 +167,65 @@ bool hd_family_gone(struct hd *hd)
 struct ev_ctx {
 	struct hd *hd;
 	bool gone;
+	bool wg_new;			/* the wireguard family appeared */
 };
 
-static bool ctrl_delfamily(const struct nlmsghdr *nlh)
+/* The nlctrl notification's command if it is about family name, else 0. */
+static uint8_t ctrl_family(const struct nlmsghdr *nlh, const char *name)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 
-	if (genl->cmd != CTRL_CMD_DELFAMILY)
-		return false;
+	if (genl->cmd != CTRL_CMD_DELFAMILY && genl->cmd != CTRL_CMD_NEWFAMILY)
+		return 0;
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0 &&
-		    !strcmp(mnl_attr_get_str(attr), MWAN_GENL_NAME))
-			return true;
-	return false;
+		    !strcmp(mnl_attr_get_str(attr), name))
+			return genl->cmd;
+	return 0;
+}
+
+static void ctrl_event(const struct nlmsghdr *nlh, struct ev_ctx *c)
+{
+	if (ctrl_family(nlh, MWAN_GENL_NAME) == CTRL_CMD_DELFAMILY)
+		c->gone = true;
+	switch (ctrl_family(nlh, WG_GENL_NAME)) {
+	case CTRL_CMD_NEWFAMILY:
+		c->wg_new = true;
+		/* fall through */
+	case CTRL_CMD_DELFAMILY:
+		wg_nl_forget(&c->hd->wg_nl);
+		break;
+	}
+}
+
+static void uplink_event(struct hd *hd, const struct nlmsghdr *nlh, uint8_t cmd)
+{
+	struct hd_report r;
+
+	if (hd_report_from_msg(nlh, &r)) {
+		log_msg(LOG_WARNING, "malformed uplink event skipped");
+		return;
+	}
+	if (cmd == MWAN_CMD_UPLINK_DEL)
+		hd_uplink_del(hd, r.k.name);
+	else
+		hd_uplink_apply(hd, &r.k, r.handshake_s, now_us());
+}
+
+static void wg_event(struct hd *hd, const struct nlmsghdr *nlh, uint8_t cmd)
+{
+	struct wg_set s;
+
+	if (wg_set_from_msg(nlh, &s)) {
+		log_msg(LOG_WARNING, "malformed WireGuard endpoint set event skipped");
+		return;
+	}
+	if (cmd == MWAN_CMD_WG_DEL)
+		hd_wg_del(hd, &s);
+	else
+		hd_wg_apply(hd, &s, false);
 }
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
@@ -140,13 +233,11 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct ev_ctx *c = data;
 	struct hd *hd = c->hd;
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-	struct uplink u;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 		return MNL_CB_OK;
 	if (nlh->nlmsg_type == GENL_ID_CTRL) {
-		if (ctrl_delfamily(nlh))
-			c->gone = true;
+		ctrl_event(nlh, c);
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != hd->ev.family)
@@ -155,14 +246,12 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	case MWAN_CMD_UPLINK_NEW:
 	case MWAN_CMD_UPLINK_SET:
 	case MWAN_CMD_UPLINK_DEL:
-		if (uplink_from_msg(nlh, &u)) {
-			log_msg(LOG_WARNING, "malformed uplink event skipped");
-			break;
-		}
-		if (genl->cmd == MWAN_CMD_UPLINK_DEL)
-			hd_uplink_del(hd, u.name);
-		else
-			hd_uplink_apply(hd, &u, now_us());
+		uplink_event(hd, nlh, genl->cmd);
+		break;
+	case MWAN_CMD_WG_NEW:
+	case MWAN_CMD_WG_SET:
+	case MWAN_CMD_WG_DEL:
+		wg_event(hd, nlh, genl->cmd);
 		break;
 	}
 	return MNL_CB_OK;
@@ -191,6 +280,10 @@ int hd_events(struct hd *hd)
 		}
 		if (mnl_cb_run(buf, len, 0, 0, event_cb, &c) < 0)
 			log_msg(LOG_WARNING, "bad event message: %s", strerror(errno));
+		if (c.wg_new) {
+			c.wg_new = false;
+			hd_wg_retry(hd);
+		}
 		if (c.gone) {
 			log_msg(LOG_WARNING, "the mwan module went away: waiting for it");
 			return -1;
@@ -208,16 +301,16 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	bool verdict = !u->health_sent || u->sent_health != u->v.health;
+	bool verdict = !u->health_sent || u->sent_health != u->health;
 
 	if (!hd->attached || u->retry_us)
 		return;
 	if (!verdict && (now < u->metrics_due_us || !metrics_changed(u) ||
-			 u->v.health == MWAN_HEALTH_UNKNOWN))
+			 u->health == MWAN_HEALTH_UNKNOWN))
 		return;
 	nlh = mwan_nl_msg(&hd->req, buf, MWAN_CMD_UPLINK_SET, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, MWAN_UPLINK_A_NAME, u->k.name);
-	mnl_attr_put_u8(nlh, MWAN_UPLINK_A_HEALTH, u->v.health);
+	mnl_attr_put_u8(nlh, MWAN_UPLINK_A_HEALTH, u->health);
 	mnl_attr_put_u32(nlh, MWAN_UPLINK_A_RTT_US, u->rtt_us);
 	mnl_attr_put_u8(nlh, MWAN_UPLINK_A_LOSS_PCT, u->loss_pct);
 	if (mwan_nl_talk(&hd->req, nlh, NULL, NULL, uplink_attr_name)) {
@@ -227,7 +320,7 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		return;
 	}
 	u->health_sent = true;
-	u->sent_health = u->v.health;
+	u->sent_health = u->health;
 	u->metrics_sent = true;
 	u->sent_rtt_us = u->rtt_us;
 	u->sent_loss_pct = u->loss_pct;

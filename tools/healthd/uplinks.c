@@ -8,7 +8,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/epoll.h>
@@ -100,10 +102,14 @@ static void log_new(const struct hd_uplink *u)
 	log_msg(LOG_INFO, "uplink %s: probing %s every %u ms (timeout %u ms, down %u, up %u, "
 		"reliability %u), health %s", u->k.name, u->ntargets ? list : "nothing",
 		(unsigned int)(interval_us(u) / 1000), (unsigned int)(timeout_us(u) / 1000),
-		u->v.cfg.down, u->v.cfg.up, u->v.cfg.reliability, health_str(u->v.health));
+		u->v.cfg.down, u->v.cfg.up, u->v.cfg.reliability, health_str(u->health));
+	if (u->hs.limit_s)
+		log_msg(LOG_INFO, "uplink %s: tracking the WireGuard handshakes of %s: down "
+			"when the newest is %u s old", u->k.name, u->k.dev, u->hs.limit_s);
 }
 
-static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now)
+static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
+			     uint64_t now)
 {
 	struct hd_uplink *u, **v;
 	struct verdict_cfg cfg;
@@ -127,8 +133,11 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	verdict_cfg_from_uplink(&cfg, k);
 	verdict_init(&u->v, &cfg, k_u32(k, UPLINK_F_HEALTH, k->health, MWAN_HEALTH_UNKNOWN));
 	/* What the kernel already holds needs no write: a restart changes nothing. */
-	u->health_sent = (k->present & UPLINK_F_HEALTH) && u->v.health == k->health;
-	u->sent_health = u->v.health;
+	u->health = u->v.health;
+	u->health_sent = (k->present & UPLINK_F_HEALTH) && u->health == k->health;
+	u->sent_health = u->health;
+	handshake_track(&u->hs, handshake_s, now);
+	u->hs_next_us = now;
 	u->ntargets = verdict_targets(k, u->target);
 	u->next_send_us = now;
 	u->seen = true;
@@ -137,7 +146,8 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	return u;
 }
 
-int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
+		    uint64_t now)
 {
 	struct hd_uplink *u = hd_uplink_find(hd, k->name);
 	struct inet_addr t[TARGETS_MAX];
@@ -147,7 +157,7 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 	bool retarget;
 
 	if (!u)
-		return add(hd, k, now) ? 0 : -1;
+		return add(hd, k, handshake_s, now) ? 0 : -1;
 	u->seen = true;
 	old_interval = interval_us(u);
 	old_timeout = timeout_us(u);
@@ -162,6 +172,12 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 		set_targets(u, t, n);
 	verdict_cfg_from_uplink(&cfg, k);
 	verdict_configure(&u->v, &cfg);
+	if (handshake_s != u->hs.limit_s) {
+		handshake_track(&u->hs, handshake_s, now);
+		u->hs_next_us = now;
+		u->hs_err = 0;
+		log_new(u);
+	}
 	/* Our own writes come back as events too: only real changes are news. */
 	if (retarget || old_interval != interval_us(u) || old_timeout != timeout_us(u)) {
 		if (u->next_send_us > now + interval_us(u))
@@ -256,18 +272,35 @@ static void send_round(struct hd_uplink *u, uint64_t now)
 
 static void log_change(const struct hd_uplink *u, uint8_t old)
 {
-	log_msg(u->v.health == MWAN_HEALTH_DOWN ? LOG_WARNING : LOG_NOTICE,
-		"uplink %s: %s -> %s (rtt %u.%u ms, loss %u%%)%s", u->k.name,
-		health_str(old), health_str(u->v.health), u->rtt_us / 1000,
-		u->rtt_us % 1000 / 100, u->loss_pct,
+	char hs[64] = "";
+
+	if (u->hs.limit_s && u->hs.age_ms >= 0)
+		snprintf(hs, sizeof(hs), ", handshake %lld.%llu s ago",
+			 (long long)(u->hs.age_ms / 1000), (unsigned long long)(u->hs.age_ms % 1000 / 100));
+	else if (u->hs.limit_s)
+		snprintf(hs, sizeof(hs), ", no handshake yet");
+	log_msg(u->health == MWAN_HEALTH_DOWN ? LOG_WARNING : LOG_NOTICE,
+		"uplink %s: %s -> %s (rtt %u.%u ms, loss %u%%%s)%s", u->k.name,
+		health_str(old), health_str(u->health), u->rtt_us / 1000,
+		u->rtt_us % 1000 / 100, u->loss_pct, hs,
 		u->k.admin != MWAN_ADMIN_AUTO ? " (state forced: not applied)" : "");
+}
+
+/* Combines the ICMP and handshake verdicts; says and writes a change. */
+static void judge(struct hd *hd, struct hd_uplink *u, uint64_t now)
+{
+	uint8_t old = u->health;
+
+	u->health = health_combine(&u->hs, u->v.health, u->ntargets > 0, u->health);
+	if (u->health != old)
+		log_change(u, old);
+	hd_write(hd, u, now);
 }
 
 static void resolve(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
 	struct round *r = &u->rounds[u->oldest];
 	unsigned int i, answered = 0;
-	uint8_t old = u->v.health;
 	bool judged, ok;
 
 	for (i = 0; i < u->ntargets; i++) {
@@ -280,9 +313,8 @@ static void resolve(struct hd *hd, struct hd_uplink *u, uint64_t now)
 	u->nrounds--;
 	judged = verdict_metrics(u->win, u->ntargets, &u->rtt_us, &u->loss_pct);
 	ok = verdict_round_ok(&u->v.cfg, answered, u->ntargets);
-	if (verdict_round(&u->v, ok, u->rtt_us, u->loss_pct, judged))
-		log_change(u, old);
-	hd_write(hd, u, now);
+	verdict_round(&u->v, ok, u->rtt_us, u->loss_pct, judged);
+	judge(hd, u, now);
 }
 
 static bool resolvable(const struct hd_uplink *u, const struct round *r, uint64_t now)
@@ -290,16 +322,66 @@ static bool resolvable(const struct hd_uplink *u, const struct round *r, uint64_
 	return r->answered == (1u << u->ntargets) - 1 || now >= r->sent_us + timeout_us(u);
 }
 
+/* At most once a second: a handshake's time has a resolution of seconds anyway. */
+static uint64_t hs_period(const struct hd_uplink *u)
+{
+	uint64_t iv = interval_us(u);
+
+	return iv > USEC_PER_SEC ? iv : USEC_PER_SEC;
+}
+
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+/* Reads the device's newest handshake; the next poll is due in a period, or when it turns stale. */
+static void poll_handshake(struct hd *hd, struct hd_uplink *u, uint64_t now)
+{
+	uint64_t last, left_us = UINT64_MAX, limit_us = u->hs.limit_s * USEC_PER_SEC;
+	int ret;
+
+	u->hs_next_us = now + hs_period(u);
+	ret = wg_newest_handshake(&hd->wg_nl, u->k.dev, u->k.ifindex, &last);
+	if (ret) {
+		if (ret != u->hs_err)
+			log_msg(LOG_WARNING, "uplink %s: cannot read the handshakes of %s: %s",
+				u->k.name, u->k.dev, wg_strerror(ret));
+		u->hs_err = ret;
+		return;
+	}
+	if (u->hs_err)
+		log_msg(LOG_INFO, "uplink %s: reading the handshakes of %s again",
+			u->k.name, u->k.dev);
+	u->hs_err = 0;
+	handshake_poll(&u->hs, last, real_ms(), now);
+	judge(hd, u, now);
+	if (u->hs.state == HS_FRESH)
+		left_us = limit_us - u->hs.age_ms * 1000;
+	else if (u->hs.state == HS_WAIT)
+		left_us = u->hs.since_us + limit_us - now;
+	if (left_us < hs_period(u))
+		u->hs_next_us = now + left_us;
+}
+
 static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
-	uint64_t next, iv = interval_us(u), late;
+	uint64_t next = UINT64_MAX, iv = interval_us(u), late;
 
+	if (u->hs.limit_s) {
+		if (now >= u->hs_next_us)
+			poll_handshake(hd, u, now);
+		next = u->hs_next_us;
+	}
 	if (!u->ntargets) {
-		if (!u->warned_targets)
+		if (!u->warned_targets && !u->hs.limit_s)
 			log_msg(LOG_NOTICE, "uplink %s: no track address and no gateway: "
 				"not probed", u->k.name);
 		u->warned_targets = true;
-		return UINT64_MAX;
+		goto out;
 	}
 	while (u->nrounds && resolvable(u, &u->rounds[u->oldest], now))
 		resolve(hd, u, now);
@@ -314,18 +396,20 @@ static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		if (u->next_send_us <= now)
 			u->next_send_us = now + iv;
 	}
-	next = u->next_send_us;
+	if (u->next_send_us < next)
+		next = u->next_send_us;
 	if (u->nrounds) {
 		uint64_t t = u->rounds[u->oldest].sent_us + timeout_us(u);
 
 		if (t < next)
 			next = t;
 	}
-	if (u->retry_us && u->retry_us < next)
-		next = u->retry_us;
 	if (!u->retry_us && u->metrics_due_us > now && u->metrics_due_us < next &&
 	    (u->rtt_us != u->sent_rtt_us || u->loss_pct != u->sent_loss_pct))
 		next = u->metrics_due_us;
+out:
+	if (u->retry_us && u->retry_us < next)
+		next = u->retry_us;
 	return next;
 }
 

@@ -211,6 +211,48 @@ bool verdict_metrics(const struct window *w, unsigned int n, uint32_t *rtt_us,
 	return judged;
 }
 
+void handshake_track(struct handshake *h, uint32_t limit_s, uint64_t now_us)
+{
+	if (limit_s == h->limit_s)
+		return;
+	h->limit_s = limit_s;
+	h->since_us = now_us;
+	h->state = HS_WAIT;
+	h->age_ms = -1;
+}
+
+bool handshake_poll(struct handshake *h, uint64_t last_ms, uint64_t real_ms,
+		    uint64_t now_us)
+{
+	uint64_t limit_ms = h->limit_s * 1000ull;
+	uint8_t old = h->state;
+
+	if (!h->limit_s)
+		return false;
+	if (!last_ms) {
+		h->age_ms = -1;
+		if (now_us - h->since_us >= limit_ms * 1000)
+			h->state = HS_STALE;
+		else if (h->state != HS_STALE)
+			h->state = HS_WAIT;
+	} else {
+		h->age_ms = real_ms > last_ms ? (int64_t)(real_ms - last_ms) : 0;
+		h->state = (uint64_t)h->age_ms < limit_ms ? HS_FRESH : HS_STALE;
+	}
+	return h->state != old;
+}
+
+uint8_t health_combine(const struct handshake *h, uint8_t icmp, bool probed, uint8_t prev)
+{
+	if (!h->limit_s)
+		return probed ? icmp : prev;
+	if (h->state == HS_STALE)
+		return MWAN_HEALTH_DOWN;
+	if (probed)
+		return icmp;
+	return h->state == HS_FRESH ? MWAN_HEALTH_UP : prev;
+}
+
 const char *health_str(uint8_t health)
 {
 	static const char *const names[] = {

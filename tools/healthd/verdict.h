@@ -95,6 +95,47 @@ bool verdict_round(struct verdict *v, bool ok, uint32_t rtt_us, uint8_t loss_pct
 bool verdict_metrics(const struct window *w, unsigned int n, uint32_t *rtt_us,
 		     uint8_t *loss_pct);
 
+/*
+ * "track handshake N": a WireGuard uplink is fresh while its device's
+ * newest peer handshake is younger than N seconds, stale otherwise. A
+ * device that never had a handshake is given N seconds from the time
+ * tracking started (wait), then is stale. No round counting: a handshake
+ * age already is a hysteresis, and WireGuard retries a handshake only
+ * every 5 s.
+ */
+enum hs_state {
+	HS_WAIT,			/* no handshake yet, within the grace time */
+	HS_FRESH,
+	HS_STALE,
+};
+
+struct handshake {
+	uint32_t limit_s;		/* N; 0: not tracked */
+	uint64_t since_us;		/* monotonic: tracking started */
+	uint8_t state;			/* enum hs_state */
+	int64_t age_ms;			/* at the last poll; -1: never */
+};
+
+/* Starts tracking with limit_s (0 stops it); a changed limit restarts the grace time. */
+void handshake_track(struct handshake *h, uint32_t limit_s, uint64_t now_us);
+
+/*
+ * One poll: the newest handshake last_ms (CLOCK_REALTIME milliseconds, 0:
+ * never) seen at real_ms (CLOCK_REALTIME) and now_us (monotonic). A
+ * handshake "in the future" (the clock was set back) is fresh. Returns
+ * true when h->state changed.
+ */
+bool handshake_poll(struct handshake *h, uint64_t last_ms, uint64_t real_ms,
+		    uint64_t now_us);
+
+/*
+ * The health to report: the handshake and the ICMP verdict combined, down
+ * if either says down. icmp is the ICMP verdict's health, probed whether
+ * the uplink has ICMP targets at all; prev is the health reported so far,
+ * kept while neither has an opinion.
+ */
+uint8_t health_combine(const struct handshake *h, uint8_t icmp, bool probed, uint8_t prev);
+
 const char *health_str(uint8_t health);
 
 #endif

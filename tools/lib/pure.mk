@@ -18,4 +18,5 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 # mwan-healthd's pure parts (verdict arithmetic, command line), likewise.
 HEALTHD_PURE_SRCS := $(addprefix $(patsubst %/,%,$(dir $(TOOLS_LIB_DIR)))/healthd/, \
 	args.c \
-	verdict.c)
+	verdict.c \
+	wgmsg.c)
