@@ -13,7 +13,7 @@
 #include "netlink.h"
 #include "uplink.h"
 #include "verdict.h"
-#include "wg.h"
+#include "wg_genl.h"
 
 /* Rounds in flight per uplink: timeout / interval + 1 at most, or fewer. */
 #define ROUNDS_MAX		64
@@ -74,7 +74,7 @@ struct hd_uplink {
 /* An endpoint set: what the kernel said last, and whether a write is owed. */
 struct hd_wg {
 	struct wg_set s;
-	struct wg_ep last;		/* the active endpoint at the last event (port 0: none) */
+	struct wg_endpoint last;		/* the active endpoint at the last event (port 0: none) */
 	bool pending;			/* a write failed: try again */
 	bool pending_start;		/* ... by the start-up rule */
 	int err;			/* the last error said, to say it once */
@@ -107,8 +107,7 @@ uint64_t now_us(void);
 /* uplinks.c */
 struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name);
 /* Adds or updates an uplink from the kernel's report; seeds a new one's verdict from it. */
-int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
-		    uint64_t now);
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now);
 void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
 /* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
@@ -128,14 +127,6 @@ void hd_wg_sweep(struct hd *hd);
 void hd_wg_retry(struct hd *hd);
 
 /* kernel.c */
-/* An uplink as reported, with what tools/lib's struct uplink leaves out. */
-struct hd_report {
-	struct uplink k;
-	uint32_t handshake_s;		/* MWAN_UPLINK_A_HANDSHAKE_S; 0: not tracked */
-};
-
-/* Fills a struct hd_report from an uplink message; -1 with errno EPROTO if malformed. */
-int hd_report_from_msg(const struct nlmsghdr *nlh, void *obj);
 
 int hd_attach(struct hd *hd);
 void hd_detach(struct hd *hd);

@@ -17,25 +17,11 @@
 #include "healthd.h"
 #include "log.h"
 #include "uplink_nl.h"
+#include "wg_nl.h"
 
-int hd_report_from_msg(const struct nlmsghdr *nlh, void *obj)
+static int set_from_msg(const struct nlmsghdr *nlh, void *obj)
 {
-	struct hd_report *r = obj;
-
-	if (uplink_from_msg(nlh, &r->k) || uplink_msg_handshake_s(nlh, &r->handshake_s)) {
-		errno = EPROTO;
-		return -1;
-	}
-	return 0;
-}
-
-static int wg_from_msg(const struct nlmsghdr *nlh, void *obj)
-{
-	if (wg_set_from_msg(nlh, obj)) {
-		errno = EPROTO;
-		return -1;
-	}
-	return 0;
+	return wg_from_msg(nlh, obj);
 }
 
 static struct nlmsghdr *dump_req(struct mwan_nl *nl, void *buf, const void *req)
@@ -47,13 +33,13 @@ static int fetch(struct mwan_nl *nl, uint8_t cmd, struct mwan_list *l)
 {
 	memset(l, 0, sizeof(*l));
 	if (cmd == MWAN_CMD_UPLINK_GET) {
-		l->elem_size = sizeof(struct hd_report);
-		l->from_msg = hd_report_from_msg;
+		l->elem_size = sizeof(struct uplink);
+		l->from_msg = (int (*)(const struct nlmsghdr *, void *))uplink_from_msg;
 		return mwan_nl_fetch(nl, dump_req, &cmd, l, uplink_attr_name, "uplinks");
 	}
 	l->elem_size = sizeof(struct wg_set);
-	l->from_msg = wg_from_msg;
-	return mwan_nl_fetch(nl, dump_req, &cmd, l, NULL, "WireGuard endpoint sets");
+	l->from_msg = set_from_msg;
+	return mwan_nl_fetch(nl, dump_req, &cmd, l, wg_attr_name, "WireGuard endpoint sets");
 }
 
 static int dump_wg(struct hd *hd)
@@ -79,7 +65,6 @@ int hd_dump(struct hd *hd)
 {
 	struct mwan_list l;
 	uint64_t now = now_us();
-	struct hd_report *r;
 	unsigned int i;
 
 	if (fetch(&hd->req, MWAN_CMD_UPLINK_GET, &l)) {
@@ -88,10 +73,8 @@ int hd_dump(struct hd *hd)
 	}
 	for (i = 0; i < hd->n; i++)
 		hd->up[i]->seen = false;
-	for (i = 0; i < l.n; i++) {
-		r = (struct hd_report *)l.v + i;
-		hd_uplink_apply(hd, &r->k, r->handshake_s, now);
-	}
+	for (i = 0; i < l.n; i++)
+		hd_uplink_apply(hd, (struct uplink *)l.v + i, now);
 	for (i = 0; i < hd->n; ) {
 		if (hd->up[i]->seen)
 			i++;
@@ -202,23 +185,23 @@ static void ctrl_event(const struct nlmsghdr *nlh, struct ev_ctx *c)
 
 static void uplink_event(struct hd *hd, const struct nlmsghdr *nlh, uint8_t cmd)
 {
-	struct hd_report r;
+	struct uplink u;
 
-	if (hd_report_from_msg(nlh, &r)) {
+	if (uplink_from_msg(nlh, &u)) {
 		log_msg(LOG_WARNING, "malformed uplink event skipped");
 		return;
 	}
 	if (cmd == MWAN_CMD_UPLINK_DEL)
-		hd_uplink_del(hd, r.k.name);
+		hd_uplink_del(hd, u.name);
 	else
-		hd_uplink_apply(hd, &r.k, r.handshake_s, now_us());
+		hd_uplink_apply(hd, &u, now_us());
 }
 
 static void wg_event(struct hd *hd, const struct nlmsghdr *nlh, uint8_t cmd)
 {
 	struct wg_set s;
 
-	if (wg_set_from_msg(nlh, &s)) {
+	if (wg_from_msg(nlh, &s)) {
 		log_msg(LOG_WARNING, "malformed WireGuard endpoint set event skipped");
 		return;
 	}

@@ -29,19 +29,24 @@ static void since(uint64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h", s / 86400, s % 86400 / 3600);
 }
 
+static uint32_t handshake_limit(const struct uplink *u)
+{
+	return (u->present & UPLINK_F_HANDSHAKE) ? u->handshake_s : 0;
+}
+
 /* "AGE/LIMIT" of the device's newest handshake: "never/180s", "12.3s/180s"; "-" if not tracked. */
-static void handshake(struct wg_nl *wg, const struct hd_report *r, char *buf, size_t len)
+static void handshake(struct wg_nl *wg, const struct uplink *u, char *buf, size_t len)
 {
 	char age[24];
 	struct timespec ts;
 	uint64_t last, now;
 	int ret;
 
-	if (!r->handshake_s) {
+	if (!handshake_limit(u)) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	ret = wg_newest_handshake(wg, r->k.dev, r->k.ifindex, &last);
+	ret = wg_newest_handshake(wg, u->dev, u->ifindex, &last);
 	if (ret) {
 		snprintf(buf, len, "?(%s)", wg_strerror(ret));
 		return;
@@ -52,7 +57,7 @@ static void handshake(struct wg_nl *wg, const struct hd_report *r, char *buf, si
 		snprintf(age, sizeof(age), "never");
 	else
 		since(now > last ? now - last : 0, age, sizeof(age));
-	snprintf(buf, len, "%s/%us", age, r->handshake_s);
+	snprintf(buf, len, "%s/%us", age, u->handshake_s);
 }
 
 static struct nlmsghdr *dump_req(struct mwan_nl *nl, void *buf, const void *req)
@@ -64,11 +69,10 @@ static struct nlmsghdr *dump_req(struct mwan_nl *nl, void *buf, const void *req)
 int hd_status(void)
 {
 	struct mwan_list l = {
-		.elem_size = sizeof(struct hd_report),
-		.from_msg = hd_report_from_msg,
+		.elem_size = sizeof(struct uplink),
+		.from_msg = (int (*)(const struct nlmsghdr *, void *))uplink_from_msg,
 	};
 	char rtt[24], loss[8], when[48], hs[48];
-	const struct hd_report *r;
 	struct wg_nl wg = { 0 };
 	struct mwan_nl nl;
 	const struct uplink *u;
@@ -82,13 +86,12 @@ int hd_status(void)
 		return 1;
 	}
 	for (i = 0; i < l.n; i++)
-		any_hs |= ((const struct hd_report *)l.v)[i].handshake_s > 0;
+		any_hs |= handshake_limit((const struct uplink *)l.v + i) > 0;
 	/* The HANDSHAKE column only where some uplink tracks one. */
 	printf("%-15s %-5s %-5s %-8s %9s %5s %8s%s\n", "UPLINK", "STATE", "ADMIN",
 	       "HEALTH", "RTT", "LOSS", "SINCE", any_hs ? " HANDSHAKE" : "");
 	for (i = 0; i < l.n; i++) {
-		r = (const struct hd_report *)l.v + i;
-		u = &r->k;
+		u = (const struct uplink *)l.v + i;
 		known = (u->present & UPLINK_F_HEALTH) && u->health != MWAN_HEALTH_UNKNOWN;
 		snprintf(rtt, sizeof(rtt), "-");
 		snprintf(loss, sizeof(loss), "-");
@@ -98,7 +101,7 @@ int hd_status(void)
 		if (known && (u->present & UPLINK_F_LOSS))
 			snprintf(loss, sizeof(loss), "%u%%", u->loss_pct);
 		since(u->since_ms, when, sizeof(when));
-		handshake(&wg, r, hs, sizeof(hs));
+		handshake(&wg, u, hs, sizeof(hs));
 		printf("%-15s %-5s %-5s %-8s %9s %5s %8s%s%s\n", u->name,
 		       u->state == MWAN_STATE_UP ? "up" : "down", admin_str(u),
 		       health_str(u->health), rtt, loss, when, any_hs ? " " : "",

@@ -108,8 +108,13 @@ static void log_new(const struct hd_uplink *u)
 			"when the newest is %u s old", u->k.name, u->k.dev, u->hs.limit_s);
 }
 
-static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
-			     uint64_t now)
+/* "track handshake N" (N > 0), or 0. */
+static uint32_t handshake_s(const struct uplink *k)
+{
+	return k_u32(k, UPLINK_F_HANDSHAKE, k->handshake_s, 0);
+}
+
+static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now)
 {
 	struct hd_uplink *u, **v;
 	struct verdict_cfg cfg;
@@ -136,7 +141,7 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint32_t han
 	u->health = u->v.health;
 	u->health_sent = (k->present & UPLINK_F_HEALTH) && u->health == k->health;
 	u->sent_health = u->health;
-	handshake_track(&u->hs, handshake_s, now);
+	handshake_track(&u->hs, handshake_s(k), now);
 	u->hs_next_us = now;
 	u->ntargets = verdict_targets(k, u->target);
 	u->next_send_us = now;
@@ -146,8 +151,7 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint32_t han
 	return u;
 }
 
-int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
-		    uint64_t now)
+int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 {
 	struct hd_uplink *u = hd_uplink_find(hd, k->name);
 	struct inet_addr t[TARGETS_MAX];
@@ -157,7 +161,7 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
 	bool retarget;
 
 	if (!u)
-		return add(hd, k, handshake_s, now) ? 0 : -1;
+		return add(hd, k, now) ? 0 : -1;
 	u->seen = true;
 	old_interval = interval_us(u);
 	old_timeout = timeout_us(u);
@@ -172,8 +176,8 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint32_t handshake_s,
 		set_targets(u, t, n);
 	verdict_cfg_from_uplink(&cfg, k);
 	verdict_configure(&u->v, &cfg);
-	if (handshake_s != u->hs.limit_s) {
-		handshake_track(&u->hs, handshake_s, now);
+	if (handshake_s(k) != u->hs.limit_s) {
+		handshake_track(&u->hs, handshake_s(k), now);
 		u->hs_next_us = now;
 		u->hs_err = 0;
 		log_new(u);

@@ -20,7 +20,7 @@ static struct hd_wg *find(struct hd *hd, const struct wg_set *s)
 	unsigned int i;
 
 	for (i = 0; i < hd->nwg; i++)
-		if (!strcmp(hd->wg[i]->s.ifname, s->ifname) &&
+		if (!strcmp(hd->wg[i]->s.dev, s->dev) &&
 		    !memcmp(hd->wg[i]->s.peer, s->peer, MWAN_WG_KEY_LEN))
 			return hd->wg[i];
 	return NULL;
@@ -67,15 +67,15 @@ static void say_error(struct hd_wg *w, int err, const char *what)
 		return;
 	w->err = err;
 	log_msg(LOG_WARNING, "%s peer %s: cannot %s: %s; trying again on its next change",
-		w->s.ifname, wg_key_short(w->s.peer, key, sizeof(key)), what,
+		w->s.dev, wg_key_short(w->s.peer, key, sizeof(key)), what,
 		err == -ESRCH ? "no such peer on the device" : wg_strerror(err));
 }
 
 /* Reads the peer's endpoint and writes the active one if the rule says so. */
 static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool start)
 {
-	const struct wg_ep *active = wg_set_active(&w->s);
-	char key[WG_KEY_SHORTLEN], to[WG_EP_STRLEN], was[WG_EP_STRLEN];
+	const struct wg_endpoint *active = wg_set_active(&w->s);
+	char key[WG_KEY_SHORTLEN], to[WG_ENDPOINT_STRLEN], was[WG_ENDPOINT_STRLEN];
 	char via[MWAN_NAME_MAXLEN + 8] = "";
 	struct peer_ctx c = { .key = w->s.peer };
 	int ret;
@@ -83,7 +83,7 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 	w->pending = false;
 	if (!active)
 		return;		/* nothing usable: WireGuard keeps what it has */
-	ret = wg_get_peers(&hd->wg_nl, w->s.ifname, 0, peer_cb, &c);
+	ret = wg_get_peers(&hd->wg_nl, w->s.dev, 0, peer_cb, &c);
 	if (!ret && !c.found)
 		ret = -ESRCH;
 	if (!ret && !wg_should_write(&w->s, &c.p.ep, changed, start)) {
@@ -91,7 +91,7 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 		return;
 	}
 	if (!ret)
-		ret = wg_set_endpoint(&hd->wg_nl, w->s.ifname, w->s.peer, active);
+		ret = wg_set_endpoint(&hd->wg_nl, w->s.dev, w->s.peer, active);
 	if (ret) {
 		say_error(w, ret, "set its endpoint");
 		w->pending = true;
@@ -99,17 +99,17 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 		return;
 	}
 	w->err = 0;
-	if (active->uplink[0])
-		snprintf(via, sizeof(via), " (via %s)", active->uplink);
-	log_msg(LOG_NOTICE, "%s peer %s: endpoint %s%s, was %s", w->s.ifname,
+	if (active->has_via)
+		snprintf(via, sizeof(via), " (via %s)", active->via);
+	log_msg(LOG_NOTICE, "%s peer %s: endpoint %s%s, was %s", w->s.dev,
 		wg_key_short(w->s.peer, key, sizeof(key)), wg_ep_str(active, to, sizeof(to)),
 		via, wg_ep_str(&c.p.ep, was, sizeof(was)));
 }
 
 int hd_wg_apply(struct hd *hd, const struct wg_set *s, bool dump)
 {
-	static const struct wg_ep none;
-	const struct wg_ep *active = wg_set_active(s);
+	static const struct wg_endpoint none;
+	const struct wg_endpoint *active = wg_set_active(s);
 	struct hd_wg *w = find(hd, s);
 	bool known = w, changed;
 

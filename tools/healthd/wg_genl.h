@@ -36,7 +36,7 @@ int wg_get_peers(struct wg_nl *w, const char *ifname, uint32_t ifindex,
 
 /* Sets the endpoint of an existing peer (WGPEER_F_UPDATE_ONLY): nothing else changes. */
 int wg_set_endpoint(struct wg_nl *w, const char *ifname, const uint8_t *key,
-		    const struct wg_ep *ep);
+		    const struct wg_endpoint *ep);
 
 /* The device's newest peer handshake (CLOCK_REALTIME ms; 0: none ever). */
 int wg_newest_handshake(struct wg_nl *w, const char *ifname, uint32_t ifindex,

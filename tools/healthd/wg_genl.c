@@ -7,7 +7,7 @@
 #include <linux/genetlink.h>
 #include <linux/wireguard.h>
 
-#include "wg.h"
+#include "wg_genl.h"
 
 /* WireGuard packs a dump part into at most a page or so; room for several. */
 #define WG_RECV_SIZE	32768
@@ -208,7 +208,7 @@ int wg_get_peers(struct wg_nl *w, const char *ifname, uint32_t ifindex,
 struct set_arg {
 	const char *ifname;
 	const uint8_t *key;
-	const struct wg_ep *ep;
+	const struct wg_endpoint *ep;
 };
 
 static struct nlmsghdr *set_build(struct wg_nl *w, void *buf, const void *arg)
@@ -222,7 +222,7 @@ static struct nlmsghdr *set_build(struct wg_nl *w, void *buf, const void *arg)
 }
 
 int wg_set_endpoint(struct wg_nl *w, const char *ifname, const uint8_t *key,
-		    const struct wg_ep *ep)
+		    const struct wg_endpoint *ep)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct set_arg a = { .ifname = ifname, .key = key, .ep = ep };
