@@ -96,7 +96,8 @@ for ((trial = 1; trial <= TRIALS; trial++)); do
 	times+=("$t")
 	restored=$EPOCHREALTIME
 	restore_now
-	wait_for -t 5 endpoint_is "$EP1"
+	(wait_for -t 5 endpoint_is "$EP1") || fail "trial $trial: the endpoint stayed $(endpoint);" \
+		"$(m -j wg show); $(m -j uplink show wan1); healthd: $(tail -n 8 "$HEALTHD_LOG")"
 	back=$(changed_at "$LAB_TMP/events" wan1 up "$restored")
 	up_s=$(awk -v b="$back" -v r="$restored" 'BEGIN { printf "%.3f", b - r }')
 	awk -v s="$up_s" 'BEGIN { exit !(s >= 0.8) }' ||

@@ -143,6 +143,8 @@ static int run(struct hd *hd, const sigset_t *wait)
 			hd_detach(hd);
 		}
 		next = now >= hd->next_us ? hd_uplinks_run(hd, now) : hd->next_us;
+		if (hd->attached && hd_wg_run(hd, now) < next)
+			next = hd->wg_next_us;
 		if (!hd->attached && hd->reattach_us < next)
 			next = hd->reattach_us;
 		lag_report(hd, now);

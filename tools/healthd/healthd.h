@@ -78,6 +78,8 @@ struct hd_wg {
 	bool pending;			/* a write failed: try again */
 	bool pending_start;		/* ... by the start-up rule */
 	int err;			/* the last error said, to say it once */
+	uint64_t settle_us;		/* the next look after a write; 0: none */
+	unsigned int settle;		/* looks taken since the write */
 	bool seen;			/* in the dump being applied */
 };
 
@@ -96,6 +98,7 @@ struct hd {
 	struct wg_nl wg_nl;		/* WireGuard's family */
 	struct hd_wg **wg;
 	unsigned int nwg, wg_size;
+	uint64_t wg_next_us;		/* the earliest settle_us of any set */
 
 	/* Probe send lag (how late a round left) since the last report. */
 	uint64_t lag_max_us, lag_sum_us, lag_n;
@@ -125,6 +128,8 @@ void hd_wg_mark(struct hd *hd);
 void hd_wg_sweep(struct hd *hd);
 /* Writes owed since a failure (the wireguard family just appeared). */
 void hd_wg_retry(struct hd *hd);
+/* Looks at the peers moved lately (see wgsets.c); returns the next deadline. */
+uint64_t hd_wg_run(struct hd *hd, uint64_t now);
 
 /* kernel.c */
 

@@ -49,7 +49,8 @@ const char *wg_key_short(const uint8_t *key, char *buf, size_t len);
  * Whether healthd writes the set's active endpoint into WireGuard, whose
  * peer now has endpoint cur. changed: the active endpoint differs from the
  * one healthd saw last, or the set is new; start: the set was found by a
- * dump (start-up, SIGHUP), so nothing is known of what came before.
+ * dump (start-up, SIGHUP), so nothing is known of what came before, or
+ * healthd looks again shortly after a switch (wgsets.c).
  *
  * The roaming rule: healthd writes on a change only (edge-triggered) and
  * never re-asserts, so a peer that roamed on its own keeps its endpoint

@@ -71,6 +71,26 @@ static void say_error(struct hd_wg *w, int err, const char *what)
 		err == -ESRCH ? "no such peer on the device" : wg_strerror(err));
 }
 
+/*
+ * After a switch, packets the far side sent over the old path are still on
+ * their way; each one that arrives makes WireGuard roam back to the old
+ * endpoint. So the peer is looked at again this long after a write, with
+ * the start-up rule: back on another endpoint of the set, it is moved
+ * again; anywhere else, it roamed and is left alone. About 3 s in all.
+ */
+static const uint32_t settle_ms[] = { 50, 100, 200, 400, 800, 1600 };
+
+static void settle_next(struct hd *hd, struct hd_wg *w, uint64_t now)
+{
+	if (w->settle >= ARRAY_SIZE(settle_ms)) {
+		w->settle_us = 0;
+		return;
+	}
+	w->settle_us = now + settle_ms[w->settle++] * 1000ull;
+	if (w->settle_us < hd->wg_next_us)
+		hd->wg_next_us = w->settle_us;
+}
+
 /* Reads the peer's endpoint and writes the active one if the rule says so. */
 static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool start)
 {
@@ -99,6 +119,10 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 		return;
 	}
 	w->err = 0;
+	if (!start || !w->settle_us) {
+		w->settle = 0;
+		settle_next(hd, w, now_us());
+	}
 	if (active->has_via)
 		snprintf(via, sizeof(via), " (via %s)", active->via);
 	log_msg(LOG_NOTICE, "%s peer %s: endpoint %s%s, was %s", w->s.dev,
@@ -166,6 +190,28 @@ void hd_wg_sweep(struct hd *hd)
 		free(hd->wg[i]);
 		hd->wg[i] = hd->wg[--hd->nwg];
 	}
+}
+
+uint64_t hd_wg_run(struct hd *hd, uint64_t now)
+{
+	struct hd_wg *w;
+	unsigned int i;
+
+	if (now < hd->wg_next_us)
+		return hd->wg_next_us;
+	hd->wg_next_us = UINT64_MAX;
+	for (i = 0; i < hd->nwg; i++) {
+		w = hd->wg[i];
+		if (!w->settle_us)
+			continue;
+		if (now >= w->settle_us) {
+			apply_active(hd, w, false, true);
+			settle_next(hd, w, now);
+		} else if (w->settle_us < hd->wg_next_us) {
+			hd->wg_next_us = w->settle_us;
+		}
+	}
+	return hd->wg_next_us;
 }
 
 void hd_wg_retry(struct hd *hd)
