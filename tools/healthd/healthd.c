@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 	hd_uplink_clear(&hd);
 	hd_wg_clear(&hd);
 	free(hd.wg);
-	wg_nl_close(&hd.wg_nl);
+	wg_genl_close(&hd.wg_genl);
 	mwan_nl_close(&hd.ev);
 	mwan_nl_close(&hd.req);
 	close(hd.epfd);

@@ -95,7 +95,7 @@ struct hd {
 	bool check_family;		/* a request failed: is the module still there? */
 	uint64_t reattach_us;		/* while detached: the next attempt */
 
-	struct wg_nl wg_nl;		/* WireGuard's family */
+	struct wg_genl wg_genl;		/* WireGuard's family */
 	struct hd_wg **wg;
 	unsigned int nwg, wg_size;
 	uint64_t wg_next_us;		/* the earliest settle_us of any set */

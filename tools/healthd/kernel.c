@@ -178,7 +178,7 @@ static void ctrl_event(const struct nlmsghdr *nlh, struct ev_ctx *c)
 		c->wg_new = true;
 		/* fall through */
 	case CTRL_CMD_DELFAMILY:
-		wg_nl_forget(&c->hd->wg_nl);
+		wg_genl_forget(&c->hd->wg_genl);
 		break;
 	}
 }

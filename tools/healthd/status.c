@@ -35,7 +35,7 @@ static uint32_t handshake_limit(const struct uplink *u)
 }
 
 /* "AGE/LIMIT" of the device's newest handshake: "never/180s", "12.3s/180s"; "-" if not tracked. */
-static void handshake(struct wg_nl *wg, const struct uplink *u, char *buf, size_t len)
+static void handshake(struct wg_genl *wg, const struct uplink *u, char *buf, size_t len)
 {
 	char age[24];
 	struct timespec ts;
@@ -73,7 +73,7 @@ int hd_status(void)
 		.from_msg = (int (*)(const struct nlmsghdr *, void *))uplink_from_msg,
 	};
 	char rtt[24], loss[8], when[48], hs[48];
-	struct wg_nl wg = { 0 };
+	struct wg_genl wg = { 0 };
 	struct mwan_nl nl;
 	const struct uplink *u;
 	unsigned int i;
@@ -107,7 +107,7 @@ int hd_status(void)
 		       health_str(u->health), rtt, loss, when, any_hs ? " " : "",
 		       any_hs ? hs : "");
 	}
-	wg_nl_close(&wg);
+	wg_genl_close(&wg);
 	free(l.v);
 	mwan_nl_close(&nl);
 	return 0;

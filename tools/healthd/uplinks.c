@@ -349,7 +349,7 @@ static void poll_handshake(struct hd *hd, struct hd_uplink *u, uint64_t now)
 	int ret;
 
 	u->hs_next_us = now + hs_period(u);
-	ret = wg_newest_handshake(&hd->wg_nl, u->k.dev, u->k.ifindex, &last);
+	ret = wg_newest_handshake(&hd->wg_genl, u->k.dev, u->k.ifindex, &last);
 	if (ret) {
 		if (ret != u->hs_err)
 			log_msg(LOG_WARNING, "uplink %s: cannot read the handshakes of %s: %s",

@@ -14,7 +14,7 @@
 /* A dump interrupted by a change to the device is run again, this often. */
 #define WG_DUMP_TRIES	5
 
-int wg_nl_open(struct wg_nl *w)
+int wg_genl_open(struct wg_genl *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -23,7 +23,7 @@ int wg_nl_open(struct wg_nl *w)
 	if (mnl_socket_bind(w->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = -errno;
 
-		wg_nl_close(w);
+		wg_genl_close(w);
 		return err;
 	}
 	w->portid = mnl_socket_get_portid(w->sock);
@@ -31,7 +31,7 @@ int wg_nl_open(struct wg_nl *w)
 	return 0;
 }
 
-void wg_nl_close(struct wg_nl *w)
+void wg_genl_close(struct wg_genl *w)
 {
 	if (w->sock)
 		mnl_socket_close(w->sock);
@@ -39,7 +39,7 @@ void wg_nl_close(struct wg_nl *w)
 	w->family = 0;
 }
 
-void wg_nl_forget(struct wg_nl *w)
+void wg_genl_forget(struct wg_genl *w)
 {
 	w->family = 0;
 }
@@ -57,7 +57,7 @@ static bool ends(const void *buf, size_t len)
 }
 
 /* Sends nlh and runs cb on the answers to the ack or the dump's end; 0 or -errno. */
-static int talk(struct wg_nl *w, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+static int talk(struct wg_genl *w, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static char buf[WG_RECV_SIZE];
 	bool intr = false;
@@ -110,7 +110,7 @@ static struct nlmsghdr *msg(void *buf, uint16_t type, uint8_t cmd, uint8_t versi
 	return nlh;
 }
 
-static int resolve(struct wg_nl *w)
+static int resolve(struct wg_genl *w)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -119,7 +119,7 @@ static int resolve(struct wg_nl *w)
 
 	if (w->family)
 		return 0;
-	if (!w->sock && (ret = wg_nl_open(w)))
+	if (!w->sock && (ret = wg_genl_open(w)))
 		return ret;
 	nlh = msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
@@ -138,8 +138,8 @@ static int resolve(struct wg_nl *w)
  * Builds a request with build(), runs it, and once more after resolving the
  * family again if the id it used is gone (the module was reloaded).
  */
-static int request(struct wg_nl *w, void *buf,
-		   struct nlmsghdr *(*build)(struct wg_nl *w, void *buf, const void *arg),
+static int request(struct wg_genl *w, void *buf,
+		   struct nlmsghdr *(*build)(struct wg_genl *w, void *buf, const void *arg),
 		   const void *arg, mnl_cb_t cb, void *data)
 {
 	int ret, tries;
@@ -151,7 +151,7 @@ static int request(struct wg_nl *w, void *buf,
 		ret = talk(w, build(w, buf, arg), cb, data);
 		if (ret != -ENOENT || tries)
 			return ret;
-		wg_nl_forget(w);
+		wg_genl_forget(w);
 	}
 	return ret;
 }
@@ -164,7 +164,7 @@ struct get_ctx {
 	int err;
 };
 
-static struct nlmsghdr *get_build(struct wg_nl *w, void *buf, const void *arg)
+static struct nlmsghdr *get_build(struct wg_genl *w, void *buf, const void *arg)
 {
 	const struct get_ctx *c = arg;
 	struct nlmsghdr *nlh;
@@ -188,7 +188,7 @@ static int get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int wg_get_peers(struct wg_nl *w, const char *ifname, uint32_t ifindex,
+int wg_get_peers(struct wg_genl *w, const char *ifname, uint32_t ifindex,
 		 void (*cb)(const struct wg_peer *p, void *data), void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -211,7 +211,7 @@ struct set_arg {
 	const struct wg_endpoint *ep;
 };
 
-static struct nlmsghdr *set_build(struct wg_nl *w, void *buf, const void *arg)
+static struct nlmsghdr *set_build(struct wg_genl *w, void *buf, const void *arg)
 {
 	const struct set_arg *a = arg;
 	struct nlmsghdr *nlh;
@@ -221,7 +221,7 @@ static struct nlmsghdr *set_build(struct wg_nl *w, void *buf, const void *arg)
 	return nlh;
 }
 
-int wg_set_endpoint(struct wg_nl *w, const char *ifname, const uint8_t *key,
+int wg_set_endpoint(struct wg_genl *w, const char *ifname, const uint8_t *key,
 		    const struct wg_endpoint *ep)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -238,7 +238,7 @@ static void newest_cb(const struct wg_peer *p, void *data)
 		*ms = p->handshake_ms;
 }
 
-int wg_newest_handshake(struct wg_nl *w, const char *ifname, uint32_t ifindex,
+int wg_newest_handshake(struct wg_genl *w, const char *ifname, uint32_t ifindex,
 			uint64_t *ms)
 {
 	*ms = 0;

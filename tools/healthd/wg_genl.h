@@ -11,7 +11,7 @@
 
 #include "wgmsg.h"
 
-struct wg_nl {
+struct wg_genl {
 	struct mnl_socket *sock;	/* NULL: not open */
 	uint32_t portid;
 	uint32_t seq;
@@ -22,24 +22,24 @@ struct wg_nl {
 #define WG_ENOFAMILY	(-EPROTONOSUPPORT)
 
 /* The socket only; the family is looked up by the first request. */
-int wg_nl_open(struct wg_nl *w);
-void wg_nl_close(struct wg_nl *w);
+int wg_genl_open(struct wg_genl *w);
+void wg_genl_close(struct wg_genl *w);
 /* Forget the family's id (nlctrl said it went away or came anew). */
-void wg_nl_forget(struct wg_nl *w);
+void wg_genl_forget(struct wg_genl *w);
 
 /*
  * Calls cb for every peer of the device named ifname (or with ifindex, if
  * not 0). -ENODEV: no such device; -EOPNOTSUPP: not a WireGuard device.
  */
-int wg_get_peers(struct wg_nl *w, const char *ifname, uint32_t ifindex,
+int wg_get_peers(struct wg_genl *w, const char *ifname, uint32_t ifindex,
 		 void (*cb)(const struct wg_peer *p, void *data), void *data);
 
 /* Sets the endpoint of an existing peer (WGPEER_F_UPDATE_ONLY): nothing else changes. */
-int wg_set_endpoint(struct wg_nl *w, const char *ifname, const uint8_t *key,
+int wg_set_endpoint(struct wg_genl *w, const char *ifname, const uint8_t *key,
 		    const struct wg_endpoint *ep);
 
 /* The device's newest peer handshake (CLOCK_REALTIME ms; 0: none ever). */
-int wg_newest_handshake(struct wg_nl *w, const char *ifname, uint32_t ifindex,
+int wg_newest_handshake(struct wg_genl *w, const char *ifname, uint32_t ifindex,
 			uint64_t *ms);
 
 /* What an error of the calls above means, for a log line. */

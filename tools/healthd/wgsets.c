@@ -103,7 +103,7 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 	w->pending = false;
 	if (!active)
 		return;		/* nothing usable: WireGuard keeps what it has */
-	ret = wg_get_peers(&hd->wg_nl, w->s.dev, 0, peer_cb, &c);
+	ret = wg_get_peers(&hd->wg_genl, w->s.dev, 0, peer_cb, &c);
 	if (!ret && !c.found)
 		ret = -ESRCH;
 	if (!ret && !wg_should_write(&w->s, &c.p.ep, changed, start)) {
@@ -111,7 +111,7 @@ static void apply_active(struct hd *hd, struct hd_wg *w, bool changed, bool star
 		return;
 	}
 	if (!ret)
-		ret = wg_set_endpoint(&hd->wg_nl, w->s.dev, w->s.peer, active);
+		ret = wg_set_endpoint(&hd->wg_genl, w->s.dev, w->s.peer, active);
 	if (ret) {
 		say_error(w, ret, "set its endpoint");
 		w->pending = true;
