@@ -100,6 +100,7 @@ mw uplink del isp1
 
 # track handshake: WireGuard devices only, default 180 s, 0 turns it off.
 n a ip link add wg2 type wireguard
+n a ip link set wg2 up
 mw uplink add tun dev wg2 track handshake
 check_eq "$(mw -j uplink show tun | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["handshake_max_s"])')" \
 	180 "track handshake: 180 s by default"
