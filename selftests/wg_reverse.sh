@@ -151,6 +151,7 @@ check_flows()
 		rc=0
 		wait "$pid" || rc=$?
 		out=$(tail -n 1 "$f")
+		grep '^# ' "$f" | while read -r line; do log "$1 stream $i $line"; done
 		log "$1 stream $i: $out"
 		check_eq "$rc" 0 "$1 stream $i exit status"
 		check_eq "$(lab_field via "$out")" nodea "$1 stream $i uplink"
