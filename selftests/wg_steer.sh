@@ -7,7 +7,8 @@
 # the set deleted the same traffic goes to isp1 (so the counts do tell);
 # the same with a WireGuard fwmark, whose bits other than mwan's survive.
 # The active endpoint and the "wg" events of "mwanctl monitor" follow
-# "uplink set wan1|wan2 state down|auto".
+# "uplink set wan1|wan2 state down|auto". Last, the same steering for an
+# IPv6 endpoint.
 #
 #  router                                              server
 #  wg0 10.99.0.1 --- wan1 -- isp1 (counts udp 51820) -- isp1 192.0.2.2
@@ -25,8 +26,8 @@ m()
 {
 	mwanctl -n "$LAB_R" "$@"
 }
-m uplink add wan1 dev wan1 via "$LAB_GW1"
-m uplink add wan2 dev wan2 via "$LAB_GW2"
+m uplink add wan1 dev wan1 via "$LAB_GW1" via "$LAB_GW1_6"
+m uplink add wan2 dev wan2 via "$LAB_GW2" via "$LAB_GW2_6"
 
 skey=$(wg genkey)
 rkey=$(wg genkey)
@@ -164,4 +165,10 @@ check_eq "$(events)" "$want" "one wg event per change, in order"
 if [ -s "$dir/mon.err" ]; then
 	fail "monitor: $(cat "$dir/mon.err")"
 fi
+
+# IPv6 endpoints are steered the same way (main table: ::/0 via wan1).
+m wg replace dev wg0 peer "$spub" endpoint '[2001:db8:f2::2]:51820' via wan2
+r wg set wg0 peer "$spub" endpoint '[2001:db8:f2::2]:51820'
+tunnel_via i2 i1
+check_eq "$(server_sees)" "[2001:db8:f2::1]" "over IPv6, the server sees the router through isp2"
 exit 0
