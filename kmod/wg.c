@@ -19,6 +19,11 @@
  * so changes drop the entries of the flows to the endpoints they touch
  * (mwan_wg_ct_flush()).
  *
+ * Sets are looked up in the netns the packet travels in, the one of
+ * WireGuard's socket: that is the device's own unless the device was moved
+ * to another netns after it was created (its sockets stay behind), and such
+ * a device is not steered.
+ *
  * The data path takes no lock and allocates nothing: endpoints come from an
  * RCU rhltable, counters are per CPU.
  */

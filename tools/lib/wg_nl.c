@@ -79,7 +79,7 @@ static int get_endpoint(const struct nlattr *nest, struct wg_endpoint *ep)
 	return has_addr && has_port ? 0 : -1;
 }
 
-static int get_stats(const struct nlattr *nest, struct wg_set *w)
+static int wg_get_stats(const struct nlattr *nest, struct wg_set *w)
 {
 	const struct nlattr *attr;
 
@@ -129,7 +129,7 @@ static int get_attr(const struct nlattr *attr, struct wg_set *w)
 		w->present |= WG_F_ACTIVE;
 		break;
 	case MWAN_WG_A_STATS:
-		return get_stats(attr, w);
+		return wg_get_stats(attr, w);
 	}
 	return 0;
 }
@@ -159,7 +159,7 @@ struct peer_query {
 	bool found;
 };
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+static int wg_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct peer_query *q = data;
 	const struct nlattr *attr;
@@ -171,7 +171,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int device_cb(const struct nlmsghdr *nlh, void *data)
+static int wg_device_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct peer_query *q = data;
 	const struct nlattr *attr, *peer, *pattr;
@@ -191,7 +191,7 @@ static int device_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* One request on sock and its replies through cb; 0 or -1 (errno set). */
-static int request(struct mnl_socket *sock, struct nlmsghdr *nlh,
+static int wg_request(struct mnl_socket *sock, struct nlmsghdr *nlh,
 		   mnl_cb_t cb, void *data)
 {
 	static char buf[MWAN_NL_RECV_SIZE];
@@ -210,7 +210,7 @@ static int request(struct mnl_socket *sock, struct nlmsghdr *nlh,
 	return ret < 0 ? -1 : 0;
 }
 
-static struct nlmsghdr *genl_msg(char *buf, uint16_t type, uint8_t cmd,
+static struct nlmsghdr *wg_genl_msg(char *buf, uint16_t type, uint8_t cmd,
 				 uint16_t flags, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -239,13 +239,13 @@ enum wg_peer_answer wg_dev_has_peer(const char *dev, const uint8_t *key)
 		return WG_PEER_UNKNOWN;
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto out;
-	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, ++seq);
+	nlh = wg_genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, ++seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
-	if (request(sock, nlh, family_cb, &q) || !q.family)
+	if (wg_request(sock, nlh, wg_family_cb, &q) || !q.family)
 		goto out;
-	nlh = genl_msg(buf, q.family, WG_CMD_GET_DEVICE, NLM_F_DUMP, ++seq);
+	nlh = wg_genl_msg(buf, q.family, WG_CMD_GET_DEVICE, NLM_F_DUMP, ++seq);
 	mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, dev);
-	if (request(sock, nlh, device_cb, &q))
+	if (wg_request(sock, nlh, wg_device_cb, &q))
 		goto out;
 	ret = q.found ? WG_PEER_PRESENT : WG_PEER_ABSENT;
 out:
