@@ -10,6 +10,7 @@
 #include "policy.h"
 #include "rule.h"
 #include "uplink.h"
+#include "wg.h"
 #include "xlate.h"
 #include "lib/mark.h"
 
@@ -40,6 +41,11 @@ static int __net_init mwan_net_init(struct net *net)
 	ret = mwan_xlate_net_init(mn);
 	if (ret)
 		return ret;
+	ret = mwan_wg_net_init(mn);
+	if (ret) {
+		mwan_xlate_net_exit(mn);
+		return ret;
+	}
 	mwan_flow_net_init(mn);
 	mn->generation = 1;
 	mwan_debugfs_net_init(mn);
@@ -58,10 +64,12 @@ static void __net_exit mwan_net_exit(struct net *net)
 	mutex_lock(&mn->lock);
 	mwan_rule_flush(mn);
 	mwan_policy_flush(mn);
+	mwan_wg_flush(mn);
 	mwan_xlate_flush(mn);
 	mwan_uplink_flush(mn);
 	mutex_unlock(&mn->lock);
 	mwan_flow_net_exit(mn);
+	mwan_wg_net_exit(mn);
 	mwan_xlate_net_exit(mn);
 	ida_destroy(&mn->marks);
 	xa_destroy(&mn->by_index);

@@ -9,6 +9,7 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
@@ -22,6 +23,7 @@ struct mwan_uplink;
 struct mwan_policy;
 struct mwan_rule;
 struct mwan_snap;
+struct mwan_wg_set;
 
 struct mwan_net {
 	struct net *net;
@@ -42,6 +44,13 @@ struct mwan_net {
 	struct mwan_snap __rcu *snap;
 	/* NPTv6 and 1:1 NAT mappings (xlate.h). */
 	struct mwan_xlate_table xlate[MWAN_XLATE_KINDS];
+	/* WireGuard endpoint sets (wg.h), by (ifname, peer), under lock. */
+	struct list_head wg_sets;
+	unsigned int n_wg;
+	/* Their bound endpoints, for the steering hook. */
+	struct rhltable wg_eps;
+	/* The steering hooks are registered while the netns has sets. */
+	bool wg_hooks;
 	/* The netfilter hooks are registered while the netns has uplinks. */
 	bool hooks;
 	/* Drops the conntrack entries of flows pinned to uplinks now down. */
@@ -77,6 +86,8 @@ void mwan_netlink_notify_policy(struct mwan_net *mn,
 				const struct mwan_policy *pol, u8 cmd);
 void mwan_netlink_notify_rule(struct mwan_net *mn, const struct mwan_rule *rule,
 			      u8 cmd);
+void mwan_netlink_notify_wg(struct mwan_net *mn, const struct mwan_wg_set *set,
+			    u8 cmd);
 
 void mwan_debugfs_init(void);
 void mwan_debugfs_uninit(void);

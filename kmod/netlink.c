@@ -2,7 +2,7 @@
 /*
  * The generic netlink family "mwan": its operations and multicast group,
  * events, and the name checks the per-object files (nl_uplink.c,
- * nl_policy.c, nl_rule.c, nl_xlate.c) share.
+ * nl_policy.c, nl_rule.c, nl_xlate.c, nl_wg.c) share.
  *
  * Permissions: NEW, SET and DEL need CAP_NET_ADMIN over the user namespace
  * that owns the request's network namespace (GENL_UNS_ADMIN_PERM), so a
@@ -221,6 +221,34 @@ static const struct genl_ops mwan_nl_ops[] = {
 		.doit = mwan_nl_xlate_del,
 		.policy = mwan_nat_policy,
 		.maxattr = MWAN_NAT_A_INSIDE_LEN,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_WG_GET,
+		.doit = mwan_nl_wg_get,
+		.dumpit = mwan_nl_wg_dump,
+		.policy = mwan_wg_policy,
+		.maxattr = MWAN_WG_A_PEER,
+	},
+	{
+		.cmd = MWAN_CMD_WG_NEW,
+		.doit = mwan_nl_wg_new,
+		.policy = mwan_wg_policy,
+		.maxattr = MWAN_WG_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_WG_SET,
+		.doit = mwan_nl_wg_set,
+		.policy = mwan_wg_policy,
+		.maxattr = MWAN_WG_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MWAN_CMD_WG_DEL,
+		.doit = mwan_nl_wg_del,
+		.policy = mwan_wg_policy,
+		.maxattr = MWAN_WG_A_PEER,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

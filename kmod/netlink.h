@@ -57,6 +57,7 @@ extern const struct nla_policy mwan_rule_policy[];
 extern const struct nla_policy mwan_rule_key_policy[];
 extern const struct nla_policy mwan_npt_policy[];
 extern const struct nla_policy mwan_nat_policy[];
+extern const struct nla_policy mwan_wg_policy[];
 
 int mwan_nl_uplink_get(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_uplink_dump(struct sk_buff *skb, struct netlink_callback *cb);
@@ -78,5 +79,10 @@ int mwan_nl_xlate_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mwan_nl_xlate_new(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_xlate_set(struct sk_buff *skb, struct genl_info *info);
 int mwan_nl_xlate_del(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_wg_get(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_wg_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mwan_nl_wg_new(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_wg_set(struct sk_buff *skb, struct genl_info *info);
+int mwan_nl_wg_del(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _MWAN_NETLINK_H */

@@ -9,6 +9,7 @@
 #include "mwan.h"
 #include "policy.h"
 #include "uplink.h"
+#include "wg.h"
 #include "xlate.h"
 
 #include <linux/rtnetlink.h>
@@ -55,6 +56,10 @@ static struct netlink_range_validation probe_ms_range = {
 
 static struct netlink_range_validation rtt_max_range = {
 	.max = 60000,
+};
+
+static struct netlink_range_validation handshake_range = {
+	.max = MWAN_HANDSHAKE_MAX,
 };
 
 static const struct nla_policy mwan_track_policy[MWAN_TRACK_A_MAX + 1] = {
@@ -104,6 +109,8 @@ const struct nla_policy mwan_uplink_policy[MWAN_UPLINK_A_MAX + 1] = {
 	[MWAN_UPLINK_A_RTT_MAX_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &rtt_max_range),
 	[MWAN_UPLINK_A_LOSS_MAX_PCT] = NLA_POLICY_MAX(NLA_U8, 100),
+	[MWAN_UPLINK_A_HANDSHAKE_S] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &handshake_range),
 };
 
 static int put_track(struct sk_buff *skb, const struct mwan_probe *probe)
@@ -159,6 +166,7 @@ static int put_probe_health(struct sk_buff *skb, const struct mwan_uplink_cfg *c
 	    nla_put_u32(skb, MWAN_UPLINK_A_RELIABILITY, p->reliability) ||
 	    nla_put_u32(skb, MWAN_UPLINK_A_RTT_MAX_MS, p->rtt_max_ms) ||
 	    nla_put_u8(skb, MWAN_UPLINK_A_LOSS_MAX_PCT, p->loss_max_pct) ||
+	    nla_put_u32(skb, MWAN_UPLINK_A_HANDSHAKE_S, p->handshake_s) ||
 	    nla_put_u8(skb, MWAN_UPLINK_A_HEALTH, c->health.verdict))
 		return -EMSGSIZE;
 	if (c->health.verdict == MWAN_HEALTH_UNKNOWN)
@@ -203,10 +211,10 @@ static size_t uplink_msg_size(void)
 	       nla_total_size(IFNAMSIZ) +			/* IFNAME */
 	       nla_total_size(sizeof(struct in_addr)) +		/* GATEWAY4 */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* GATEWAY6 */
-	       13 * nla_total_size(sizeof(u32)) +		/* IFINDEX, TABLE, MARK,
+	       14 * nla_total_size(sizeof(u32)) +		/* IFINDEX, TABLE, MARK,
 								 * MARK_MASK, WEIGHT, METRIC,
 								 * probe settings, RTT_MAX_MS,
-								 * RTT_US */
+								 * HANDSHAKE_S, RTT_US */
 	       6 * nla_total_size(sizeof(u8)) +			/* ADMIN, STATE, REASON,
 								 * LOSS_MAX_PCT, HEALTH,
 								 * LOSS_PCT */
@@ -338,6 +346,30 @@ static int check_reliability(struct nlattr **tb, const struct mwan_probe *p,
 }
 
 /*
+ * Handshake tracking needs a WireGuard device, checked when either of the two
+ * is written; a device replaced later by another kind keeps the setting
+ * (mwan-healthd then finds no handshake and reports the uplink down).
+ */
+static int check_handshake(struct net *net, struct nlattr **tb,
+			   const struct mwan_uplink_cfg *cfg,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = tb[MWAN_UPLINK_A_HANDSHAKE_S] ?:
+			      tb[MWAN_UPLINK_A_IFNAME];
+	struct net_device *dev;
+
+	if (!cfg->probe.handshake_s || !attr)
+		return 0;
+	dev = __dev_get_by_name(net, cfg->ifname);
+	if (dev && mwan_wg_dev_is_wg(dev))
+		return 0;
+	mwan_err_fmt(mwan_net(net), extack, attr,
+		     "handshake tracking needs a WireGuard device: %s is not one",
+		     cfg->ifname);
+	return -EINVAL;
+}
+
+/*
  * Overlays the request on cfg (the uplink's current or default settings) and
  * checks the result; nothing is applied here, so a failure changes nothing.
  */
@@ -377,6 +409,10 @@ static int parse_uplink(struct genl_info *info, struct mwan_uplink_cfg *cfg,
 	parse_u8(tb, MWAN_UPLINK_A_HEALTH, &cfg->health.verdict);
 	parse_u32(tb, MWAN_UPLINK_A_RTT_US, &cfg->health.rtt_us);
 	parse_u8(tb, MWAN_UPLINK_A_LOSS_PCT, &cfg->health.loss_pct);
+	parse_u32(tb, MWAN_UPLINK_A_HANDSHAKE_S, &cfg->probe.handshake_s);
+	ret = check_handshake(genl_info_net(info), tb, cfg, info->extack);
+	if (ret)
+		return ret;
 	return check_reliability(tb, &cfg->probe, info->extack);
 }
 
@@ -514,6 +550,7 @@ int mwan_nl_uplink_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	mwan_uplink_change(mn, up, &cfg, ifindex);
 	mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_SET);
+	mwan_wg_refresh(mn);
 out:
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
@@ -565,6 +602,12 @@ int mwan_nl_uplink_del(struct sk_buff *skb, struct genl_info *info)
 	ret = check_xlate(mn, info, up);
 	if (ret)
 		goto out;
+	if (mwan_wg_using(mn, up)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MWAN_UPLINK_A_NAME],
+				    "uplink in use by WireGuard endpoint sets");
+		ret = -EBUSY;
+		goto out;
+	}
 	/* Listeners get the uplink as it was last. */
 	mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_DEL);
 	mwan_uplink_del(mn, up);

@@ -8,6 +8,7 @@
 #include "flow.h"
 #include "mwan.h"
 #include "rule.h"
+#include "wg.h"
 #include "lib/mark.h"
 
 #include <linux/netdevice.h>
@@ -317,6 +318,9 @@ static int mwan_netdev_event(struct notifier_block *nb, unsigned long event,
 		mwan_net_changed(mn);
 		mwan_netlink_notify(mn, up, MWAN_CMD_UPLINK_SET);
 	}
+	/* Uplink states and routes may have changed: endpoints follow. */
+	mwan_wg_netdev_event(mn, dev, event);
+	mwan_wg_refresh(mn);
 	mutex_unlock(&mn->lock);
 	return NOTIFY_DONE;
 }

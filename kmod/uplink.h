@@ -43,6 +43,7 @@ struct mwan_probe {
 	u32 reliability;		/* <= max(n_track, 1) */
 	u32 rtt_max_ms;			/* degraded above; 0: no limit */
 	u8 loss_max_pct;		/* degraded above; 0: no limit */
+	u32 handshake_s;		/* WireGuard: handshake age limit; 0: none */
 	unsigned int n_track;
 	struct mwan_track_addr track[MWAN_TRACK_MAX];
 };

@@ -334,6 +334,10 @@ static const char *cmd_name(uint8_t cmd)
 		[MWAN_CMD_NAT_NEW] = "NAT_NEW",
 		[MWAN_CMD_NAT_SET] = "NAT_SET",
 		[MWAN_CMD_NAT_DEL] = "NAT_DEL",
+		[MWAN_CMD_WG_GET] = "WG_GET",
+		[MWAN_CMD_WG_NEW] = "WG_NEW",
+		[MWAN_CMD_WG_SET] = "WG_SET",
+		[MWAN_CMD_WG_DEL] = "WG_DEL",
 	};
 
 	return cmd <= MWAN_CMD_MAX && names[cmd] ? names[cmd] : "?";
@@ -579,6 +583,7 @@ static const struct {
 	[MWAN_UPLINK_A_STATS] = { 0, true },
 	[MWAN_UPLINK_A_RTT_MAX_MS] = { 4, true },
 	[MWAN_UPLINK_A_LOSS_MAX_PCT] = { 1, true },
+	[MWAN_UPLINK_A_HANDSHAKE_S] = { 4, true },
 };
 
 /* Every attribute of the reply has the spec's type, and none is missing. */
@@ -928,6 +933,10 @@ static void test_ops(void)
 		{ MWAN_CMD_NAT_NEW, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 		{ MWAN_CMD_NAT_SET, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 		{ MWAN_CMD_NAT_DEL, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_WG_GET, GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP },
+		{ MWAN_CMD_WG_NEW, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_WG_SET, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
+		{ MWAN_CMD_WG_DEL, GENL_CMD_CAP_DO | GENL_UNS_ADMIN_PERM },
 	};
 	struct nlattr *tb[CTRL_ATTR_MAX + 1], *op, *otb[CTRL_ATTR_OP_MAX + 1];
 	uint32_t got[MWAN_CMD_MAX + 1] = { 0 };
@@ -1276,6 +1285,8 @@ static void test_ranges(void)
 		{ MWAN_CMD_UPLINK_SET, MWAN_UPLINK_A_LOSS_PCT, 1, 101 },
 		{ MWAN_CMD_UPLINK_NEW, MWAN_UPLINK_A_RTT_MAX_MS, 4, 60001 },
 		{ MWAN_CMD_UPLINK_SET, MWAN_UPLINK_A_LOSS_MAX_PCT, 1, 101 },
+		{ MWAN_CMD_UPLINK_NEW, MWAN_UPLINK_A_HANDSHAKE_S, 4,
+		  MWAN_HANDSHAKE_MAX + 1 },
 	};
 	unsigned int i;
 

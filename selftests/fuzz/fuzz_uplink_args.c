@@ -48,6 +48,8 @@ static void check(enum uplink_cmd cmd, const struct uplink *u)
 		abort();
 	if ((p & UPLINK_F_TRACK) && (!u->ntrack || u->ntrack > MWAN_TRACK_MAX))
 		abort();
+	if ((p & UPLINK_F_HANDSHAKE) ? u->handshake_s > MWAN_HANDSHAKE_MAX : u->handshake_s)
+		abort();
 	for (i = 0; i < u->ntrack; i++)
 		if (u->track[i].family != AF_INET && u->track[i].family != AF_INET6)
 			abort();

@@ -243,6 +243,22 @@ static void test_uplink_add(void)
 	   u.present == (UPLINK_F_NAME | UPLINK_F_RTT_MAX | UPLINK_F_LOSS_MAX) &&
 	   !u.rtt_max_ms && !u.loss_max_pct,
 	   "uplink set: 0 clears a threshold");
+	ok(!parse(UPLINK_ADD, "w dev wg0 track handshake", &u) &&
+	   u.present == (UPLINK_F_NAME | UPLINK_F_DEV | UPLINK_F_HANDSHAKE) &&
+	   u.handshake_s == UPLINK_HANDSHAKE_DEFAULT,
+	   "uplink add: track handshake, default 180 s");
+	ok(!parse(UPLINK_SET, "w track handshake 30 weight 2", &u) &&
+	   u.handshake_s == 30 && u.weight == 2 && (u.present & UPLINK_F_WEIGHT),
+	   "uplink set: track handshake SECONDS, then more keywords");
+	ok(!parse(UPLINK_SET, "w track 192.0.2.1 track handshake 0", &u) &&
+	   u.ntrack == 1 && !u.handshake_s && (u.present & UPLINK_F_HANDSHAKE),
+	   "uplink set: track ADDR and track handshake 0 together");
+	ok(parse(UPLINK_SET, "w track handshake 86401", &u) == -1 &&
+	   !strcmp(parse_error(), "argument \"86401\" is wrong: track handshake must be 0-86400"),
+	   "uplink set: track handshake over 86400 refused");
+	ok(parse(UPLINK_SET, "w track handshake track handshake", &u) == -1 &&
+	   !strcmp(parse_error(), "duplicate \"track\": \"handshake\" is the second value"),
+	   "uplink set: track handshake twice refused");
 }
 
 static const struct {

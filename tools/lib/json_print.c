@@ -147,6 +147,19 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 	}
 }
 
+void print_null(enum output_type t, const char *key, const char *fmt,
+		const char *text)
+{
+	if (json) {
+		if (t & PRINT_JSON) {
+			json_key(key);
+			fputs("null", print_output());
+		}
+	} else if ((t & PRINT_FP) && fmt) {
+		fprintf(print_output(), fmt, text);
+	}
+}
+
 void print_uint(enum output_type t, const char *key, const char *fmt,
 		unsigned int value)
 {

@@ -36,6 +36,9 @@ void print_u64(enum output_type t, const char *key, const char *fmt,
 	       uint64_t value);
 /* JSON true or false; in text mode fmt gets "true" or "false". */
 void print_bool(enum output_type t, const char *key, const char *fmt, bool value);
+/* JSON null; in text mode fmt gets text. */
+void print_null(enum output_type t, const char *key, const char *fmt,
+		const char *text);
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ends a top-level value: a newline after a JSON document or text line. */

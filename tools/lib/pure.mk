@@ -12,6 +12,8 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	uplink_parse.c \
 	uplink_print.c \
 	utils.c \
+	wg_parse.c \
+	wg_print.c \
 	xlate_parse.c \
 	xlate_print.c)
 

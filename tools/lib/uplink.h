@@ -45,6 +45,7 @@ enum {
 	UPLINK_F_STATS		= 1u << 23,
 	UPLINK_F_RTT_MAX	= 1u << 24,
 	UPLINK_F_LOSS_MAX	= 1u << 25,
+	UPLINK_F_HANDSHAKE	= 1u << 26,
 };
 
 struct uplink_stats {
@@ -79,10 +80,14 @@ struct uplink {
 	uint32_t reliability;
 	uint32_t rtt_max_ms;	/* 0: no limit */
 	uint8_t loss_max_pct;	/* 0: no limit */
+	uint32_t handshake_s;	/* WireGuard handshake age limit; 0: none */
 	uint32_t rtt_us;
 	uint8_t loss_pct;
 	struct uplink_stats stats;
 };
+
+/* "track handshake" without SECONDS. */
+#define UPLINK_HANDSHAKE_DEFAULT 180
 
 enum uplink_cmd {
 	UPLINK_ADD,

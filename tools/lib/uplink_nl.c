@@ -53,6 +53,7 @@ void uplink_put(struct nlmsghdr *nlh, const struct uplink *u)
 	put_u32(nlh, u, UPLINK_F_RTT_MAX, MWAN_UPLINK_A_RTT_MAX_MS, u->rtt_max_ms);
 	if (u->present & UPLINK_F_LOSS_MAX)
 		mnl_attr_put_u8(nlh, MWAN_UPLINK_A_LOSS_MAX_PCT, u->loss_max_pct);
+	put_u32(nlh, u, UPLINK_F_HANDSHAKE, MWAN_UPLINK_A_HANDSHAKE_S, u->handshake_s);
 }
 
 static int get_track(const struct nlattr *nest, struct uplink *u)
@@ -128,6 +129,7 @@ static const struct field {
 	F(MWAN_UPLINK_A_LOSS_PCT, UPLINK_F_LOSS, MNL_TYPE_U8, loss_pct),
 	F(MWAN_UPLINK_A_RTT_MAX_MS, UPLINK_F_RTT_MAX, MNL_TYPE_U32, rtt_max_ms),
 	F(MWAN_UPLINK_A_LOSS_MAX_PCT, UPLINK_F_LOSS_MAX, MNL_TYPE_U8, loss_max_pct),
+	F(MWAN_UPLINK_A_HANDSHAKE_S, UPLINK_F_HANDSHAKE, MNL_TYPE_U32, handshake_s),
 #undef F
 };
 

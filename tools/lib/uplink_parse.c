@@ -121,6 +121,29 @@ static int parse_option(struct uplink *u, const struct option *o, const char *ar
 	return 0;
 }
 
+/*
+ * "track handshake [ SECONDS ]": the next word is SECONDS when it starts with
+ * a digit (no keyword does); *argv is left on the last word consumed.
+ */
+static int parse_handshake(struct uplink *u, int *argc, char ***argv)
+{
+	uint32_t secs = UPLINK_HANDSHAKE_DEFAULT;
+	const char *next = *argc > 1 ? (*argv)[1] : NULL;
+
+	if (u->present & UPLINK_F_HANDSHAKE)
+		return duparg("track", "handshake");
+	if (next && *next >= '0' && *next <= '9') {
+		if (get_u32_range(&secs, next, 0, MWAN_HANDSHAKE_MAX,
+				  "track handshake"))
+			return -1;
+		(*argc)--;
+		(*argv)++;
+	}
+	u->handshake_s = secs;
+	u->present |= UPLINK_F_HANDSHAKE;
+	return 0;
+}
+
 static int parse_name(struct uplink *u, const char *arg)
 {
 	if (get_ifname(u->name, sizeof(u->name), arg, "uplink name"))
@@ -143,6 +166,11 @@ static int parse_settings(enum uplink_cmd cmd, int argc, char **argv,
 		if (!o)
 			return unknownkw(*argv);
 		NEXT_ARG();
+		if (!strcmp(o->keyword, "track") && !strcmp(*argv, "handshake")) {
+			if (parse_handshake(u, &argc, &argv))
+				return -1;
+			continue;
+		}
 		if (parse_option(u, o, *argv))
 			return -1;
 	}

@@ -36,6 +36,7 @@ static const char *const attr_names[] = {
 	[MWAN_UPLINK_A_LOSS_PCT] = "loss_pct",
 	[MWAN_UPLINK_A_RTT_MAX_MS] = "rtt_max_ms",
 	[MWAN_UPLINK_A_LOSS_MAX_PCT] = "loss_max_pct",
+	[MWAN_UPLINK_A_HANDSHAKE_S] = "handshake_max_s",
 	[MWAN_UPLINK_A_STATS] = "stats",
 };
 
@@ -175,6 +176,9 @@ static void print_probe(const struct uplink *u)
 		print_uint(PRINT_ANY, "rtt_max_ms", " rtt-max %u", u->rtt_max_ms);
 	if ((p & UPLINK_F_LOSS_MAX) && u->loss_max_pct)
 		print_uint(PRINT_ANY, "loss_max_pct", " loss-max %u", u->loss_max_pct);
+	if ((p & UPLINK_F_HANDSHAKE) && u->handshake_s)
+		print_uint(PRINT_ANY, "handshake_max_s", " track handshake %u",
+			   u->handshake_s);
 	if (p & UPLINK_F_HEALTH)
 		print_string(known ? PRINT_ANY : PRINT_JSON, "health", " health %s",
 			     health_name(u->health));

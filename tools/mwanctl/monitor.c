@@ -16,6 +16,7 @@
 #include "policy_nl.h"
 #include "rule_nl.h"
 #include "uplink_nl.h"
+#include "wg_nl.h"
 #include "xlate_nl.h"
 
 static void usage(FILE *fp)
@@ -32,6 +33,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct policy p;
 	struct rule r;
 	struct xlate x;
+	struct wg_set w;
 
 	if (nlh->nlmsg_type != nl->family ||
 	    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
@@ -76,6 +78,14 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			fprintf(stderr, "Warning: malformed nat event skipped\n");
 		else
 			xlate_print_event(&xlate_nat, &x, genl->cmd);
+		break;
+	case MWAN_CMD_WG_NEW:
+	case MWAN_CMD_WG_SET:
+	case MWAN_CMD_WG_DEL:
+		if (wg_from_msg(nlh, &w))
+			fprintf(stderr, "Warning: malformed wg event skipped\n");
+		else
+			wg_print_event(&w, genl->cmd);
 		break;
 	}
 	return MNL_CB_OK;

@@ -30,6 +30,7 @@ static const struct object {
 	{ "rule", rule_main, "which connections follow which policy" },
 	{ "npt", npt_main, "IPv6 prefix translation (NPTv6, RFC 6296) per uplink" },
 	{ "nat", nat_main, "1:1 IPv4 address translation per uplink" },
+	{ "wg", wg_main, "WireGuard peers' endpoints, bound to uplinks" },
 	{ "monitor", monitor_main, "print changes as they happen" },
 };
 

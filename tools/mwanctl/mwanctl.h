@@ -27,6 +27,7 @@ int policy_main(int argc, char **argv);
 int rule_main(int argc, char **argv);
 int npt_main(int argc, char **argv);
 int nat_main(int argc, char **argv);
+int wg_main(int argc, char **argv);
 int monitor_main(int argc, char **argv);
 
 struct xlate_kind;

@@ -19,7 +19,7 @@ static void usage(FILE *fp)
 		"Usage: mwanctl uplink add NAME dev IFNAME [ via ADDR ] [ via ADDR6 ] [ table ID ]\n"
 		"               [ weight W ] [ metric M ] [ track ADDR[,ADDR...] ] [ interval MS ]\n"
 		"               [ timeout MS ] [ down N ] [ up N ] [ reliability N ]\n"
-		"               [ rtt-max MS ] [ loss-max PCT ]\n"
+		"               [ rtt-max MS ] [ loss-max PCT ] [ track handshake [ SECONDS ] ]\n"
 		"       mwanctl uplink set NAME [ state { auto | up | down } ] [ any option of add ]\n"
 		"               (without options: install the uplink's routing again)\n"
 		"       mwanctl uplink del NAME\n"
@@ -31,10 +31,12 @@ static void usage(FILE *fp)
 		"       down N, up N := %u-%u (default 5 and 10), reliability N := 1-%u (default 1)\n"
 		"       at most %u track addresses (default: the gateway)\n"
 		"       rtt-max MS := 0-%u, loss-max PCT := 0-100: over it the uplink is\n"
-		"       degraded, used only while no member is healthy (default 0: no limit)\n",
+		"       degraded, used only while no member is healthy (default 0: no limit)\n"
+		"       track handshake: WireGuard devices only, healthy while the latest\n"
+		"       handshake is younger than SECONDS := 0-%u (default %u; 0: off)\n",
 		MWAN_WEIGHT_MAX, MWAN_METRIC_MAX, UPLINK_INTERVAL_MIN, UPLINK_INTERVAL_MAX,
 		UPLINK_COUNT_MIN, UPLINK_COUNT_MAX, MWAN_TRACK_MAX, MWAN_TRACK_MAX,
-		UPLINK_RTT_MAX_MAX);
+		UPLINK_RTT_MAX_MAX, MWAN_HANDSHAKE_MAX, UPLINK_HANDSHAKE_DEFAULT);
 }
 
 static int from_msg(const struct nlmsghdr *nlh, void *u)
