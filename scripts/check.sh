@@ -11,8 +11,8 @@
 #	fuzz		selftests/fuzz, FUZZ_SECONDS (5) each, two at a time (one test each)
 #	spec		selftests/spec_check.py
 #	dkms		a real "dkms build" for every Debian kernel (one test each)
-#	vm		selftests/run_tests.sh in a VM per kernel (every TAP line,
-#			plus one for the kernel staying clean)
+#	vm		selftests/run_tests.sh in VMs per kernel, one CPU and two (every TAP line,
+#			plus one per boot for the kernel staying clean)
 #
 # CHECK_STAGES="unit fuzz" runs only those stages (deps always runs).
 set -uo pipefail
@@ -110,50 +110,67 @@ if want dkms; then
 	cat "$results"/dkms-*.tap
 fi
 
-# Each kernel boots once and runs every selftest; the kernel staying
-# clean (no oops, WARN, splat or taint beyond O/E) is one more test.
+# Each kernel boots twice: once with one CPU for most selftests, the two
+# kernels side by side (two host cores, no guest starved), then with two
+# CPUs for the selftests that measure time (they say so with a line
+# "# check: two CPUs" and run one kernel at a time). The kernel staying
+# clean (no oops, WARN, splat or taint beyond O/E) is one more test per
+# boot. selftests/vm/run -h and selftests/vm/keeper say why one CPU is
+# the safer guest under QEMU's TCG.
 vm()
 {
-	local kver=$1 raw=$results/vm-$kver.out log=$results/vm-$kver.log rc=0 problem
+	local kver=$1 part=$2 cpus=$3 rc=0 problem
+	local raw=$results/vm-$kver-$part.out log=$results/vm-$kver-$part.log
 
-	shift
-	selftests/vm/run -k "$kver" -t 1800 -- selftests/run_tests.sh "$@" 2> "$log" | tee "$raw"
+	shift 3
+	selftests/vm/run -k "$kver" -c "$cpus" -t 1800 -- selftests/run_tests.sh "$@" \
+		2> "$log" | tee "$raw"
 	rc=${PIPESTATUS[0]}
 	cat "$log" >&2
 	# Only what the check adds (a truncated run) is new on the terminal.
-	"$tap" run "$results/vm-$kver.tap" cat "$raw" | tail -n +$(($(wc -l < "$raw") + 1))
+	"$tap" run "$results/vm-$kver-$part.tap" cat "$raw" | tail -n +$(($(wc -l < "$raw") + 1))
 	problem=$(grep -E '^selftests/vm/run: (kernel|guest|qemu|build|cannot)' "$log" | head -n 1)
-	if [ -z "$problem" ] && [ "$rc" -ne 0 ] && ! grep -qE '^not ok' "$results/vm-$kver.tap"; then
+	if [ -z "$problem" ] && [ "$rc" -ne 0 ] && ! grep -qE '^not ok' "$results/vm-$kver-$part.tap"; then
 		problem="selftests/vm/run exited with status $rc"
 	fi
 	{
 		echo "1..1"
 		if [ -n "$problem" ]; then
 			tail -n 40 "$log" | sed 's/^/# /'
-			echo "not ok 1 - vm $kver: $problem"
+			echo "not ok 1 - vm $kver ($cpus CPUs): $problem"
 		else
-			echo "ok 1 - vm $kver: booted, ran the selftests, kernel clean"
+			echo "ok 1 - vm $kver ($cpus CPUs): booted, ran the selftests, kernel clean"
 		fi
-	} | tee "$results/vm-$kver-kernel.tap"
+	} | tee "$results/vm-$kver-$part-kernel.tap"
 }
 
 if want vm; then
 	stage vm
-	# Both kernels side by side, one guest CPU each (selftests/vm/run -h
-	# says why one): two host cores, no guest starved. Built once first,
-	# so the two guests' own builds have nothing left to do.
+	# Built once first, so that the guests' own builds have nothing to do.
 	if ! make --no-print-directory KVERS="$kernels" modules tools selftests \
 		> "$results/vm-build.log" 2>&1; then
 		tail -n 40 "$results/vm-build.log"
 	fi
+	timed=$(grep -l '^# check: two CPUs' selftests/*.sh | xargs -r -n 1 basename)
+	skip_timed=()
+	for t in $timed; do
+		skip_timed+=(-x "$t")
+	done
 	# lab_selfcheck.sh checks the lab's own tools (no mwan in it): on
 	# the first kernel only.
 	once=()
 	for kver in $kernels; do
-		vm "$kver" "${once[@]}" 2>&1 | sed -u "s/^/[$kver] /" &
+		vm "$kver" 1cpu 1 "${once[@]}" "${skip_timed[@]}" 2>&1 | sed -u "s/^/[$kver] /" &
 		once=(-x lab_selfcheck.sh)
 	done
 	wait
+	if [ -n "$timed" ]; then
+		stage "vm, two CPUs"
+		for kver in $kernels; do
+			# shellcheck disable=SC2086
+			vm "$kver" 2cpus 2 $timed 2>&1 | sed -u "s/^/[$kver] /"
+		done
+	fi
 fi
 
 stage done

@@ -11,6 +11,8 @@
 #
 #  client ---lan0 router(mwan) wan1 --- isp1 --- server
 #                              wan2 --- isp2 ---
+#
+# check: two CPUs (it loads the CPU with churn and counts every datagram).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab/flow.sh"

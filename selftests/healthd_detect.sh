@@ -11,6 +11,8 @@
 #                                        wan2 --- isp2 ------------
 #  policy bal = wan1 + wan2 (weights 1:1), for the LAN's new flows;
 #  probes go to each uplink's gateway (no track list: the defaults).
+#
+# check: two CPUs (it measures detection against 1 s).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab/flow.sh"

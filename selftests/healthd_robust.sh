@@ -12,6 +12,8 @@
 #
 #  router (mwan, mwan-healthd) h0..h63 --- r0..r63  resp
 #    uplink uN: dev hN via 10.99.N.2 track 10.99.N.2,10.99.N.3
+#
+# check: two CPUs (it measures probe lag and RTT of 64 uplinks).
 . "$(dirname "$0")/lib.sh"
 
 require_cmd jq python3 mwanctl mwan-healthd

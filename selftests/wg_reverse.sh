@@ -21,6 +21,8 @@
 # link, a radio hop): it does not die with C's WAN. C's wgm has no routes
 # of its own (wg-quick's Table = off; the peer allows 0.0.0.0/0, ::/0):
 # mwanctl's table for "mesh" is its only default route.
+#
+# check: two CPUs (its streams must not stall over 1 s).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab_wg.sh"
