@@ -17,6 +17,8 @@
 #                              wan2 --- isp2 ---      (spare: where wan1 goes)
 #  policies: bal = wan1 + wan2 (TCP, new flows), fo = wan1, then wan2
 #            (metric 2) for UDP to port 5001 (the pinned flow)
+#
+# check: two CPUs (its pinned flows may lose only the datagrams in flight).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab/flow.sh"

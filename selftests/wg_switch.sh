@@ -17,6 +17,8 @@
 #                                endpoint 198.51.100.2:51820 via wan2
 #  The main table's default route is wan1's: only mwan's steering takes the
 #  tunnel out of wan2.
+#
+# check: two CPUs (it measures switching against 1 s).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab/flow.sh"

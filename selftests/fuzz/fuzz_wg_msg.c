@@ -13,10 +13,7 @@
 #include <linux/genetlink.h>
 
 #include "../../tools/lib/netlink.c"
-/* Both have a static family_cb(): one translation unit needs another name for one. */
-#define family_cb wg_nl_family_cb
 #include "../../tools/lib/wg_nl.c"
-#undef family_cb
 #include "../../tools/healthd/wgmsg.h"
 
 static void peer_cb(const struct wg_peer *p, void *data)

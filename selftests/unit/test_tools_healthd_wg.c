@@ -15,10 +15,7 @@
 #include <linux/wireguard.h>
 
 #include "../../tools/lib/netlink.c"
-/* Both have a static family_cb(): one translation unit needs another name for one. */
-#define family_cb wg_nl_family_cb
 #include "../../tools/lib/wg_nl.c"
-#undef family_cb
 #include "../../tools/healthd/verdict.h"
 #include "../../tools/healthd/wgmsg.h"
 
