@@ -164,6 +164,24 @@ static void test_quorum(void)
 	ok(!verdict_round_ok(&c, 0, 0), "no targets: no round succeeds");
 }
 
+static void test_metrics_moved(void)
+{
+	ok(!metrics_moved(5000, 0, 5000, 0), "same RTT and loss: not moved");
+	ok(!metrics_moved(5000, 0, 5400, 0) && !metrics_moved(5000, 0, 4600, 0),
+	   "RTT 5 ms -> 5.4/4.6 ms (8%%): not moved");
+	ok(metrics_moved(5000, 0, 6000, 0) && metrics_moved(5000, 0, 4000, 0),
+	   "RTT 5 ms -> 6/4 ms (20%%, 1 ms): moved");
+	ok(!metrics_moved(500, 0, 900, 0), "RTT 0.5 -> 0.9 ms: 80%% but under 1 ms, not moved");
+	ok(metrics_moved(500, 0, 1500, 0), "RTT 0.5 -> 1.5 ms: moved");
+	ok(!metrics_moved(100000, 0, 109000, 0) && metrics_moved(100000, 0, 110000, 0),
+	   "RTT 100 ms: 9 ms is not a tenth, 10 ms is");
+	ok(metrics_moved(5000, 10, 5000, 11) && metrics_moved(5000, 11, 5000, 10),
+	   "loss by one point: moved");
+	ok(metrics_moved(0, 100, 0, 0), "loss 100%% -> 0%%: moved");
+	ok(metrics_moved(0, 0, UINT32_MAX, 0) && metrics_moved(UINT32_MAX, 0, 0, 0),
+	   "RTT extremes: moved, no overflow");
+}
+
 static void test_degraded(void)
 {
 	struct verdict_cfg c = cfg_default();
@@ -284,6 +302,7 @@ int main(void)
 	test_window();
 	test_targets();
 	test_hysteresis();
+	test_metrics_moved();
 	test_quorum();
 	test_degraded();
 	test_restart();

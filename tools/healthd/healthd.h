@@ -18,8 +18,13 @@
 /* Rounds in flight per uplink: timeout / interval + 1 at most, or fewer. */
 #define ROUNDS_MAX		64
 #define USEC_PER_SEC		1000000ull
-/* RTT and loss reach the kernel at most this often per uplink. */
+/*
+ * RTT and loss reach the kernel at most this often per uplink, and only
+ * when they moved (metrics_moved()); a smaller change is written once
+ * METRICS_REFRESH_US have passed since the last write.
+ */
 #define METRICS_PERIOD_US	USEC_PER_SEC
+#define METRICS_REFRESH_US	(10 * USEC_PER_SEC)
 
 struct round {
 	uint16_t seq;
@@ -58,6 +63,7 @@ struct hd_uplink {
 	bool metrics_sent;
 	uint32_t sent_rtt_us;
 	uint8_t sent_loss_pct;
+	uint64_t metrics_sent_us;	/* when RTT and loss were last written */
 	uint64_t metrics_due_us;	/* no RTT/loss write before this */
 	uint64_t retry_us;		/* after a failed write */
 
@@ -141,6 +147,8 @@ int hd_dump(struct hd *hd);
 int hd_events(struct hd *hd);
 /* Writes the verdict (and RTT/loss) if it changed; RTT/loss alone at most once a second. */
 void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now);
+/* Whether RTT and loss are due for a write once METRICS_PERIOD_US allows. */
+bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now);
 /* After a failed request: whether the family went away (or came back anew). */
 bool hd_family_gone(struct hd *hd);
 int hd_status(void);

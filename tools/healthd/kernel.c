@@ -274,10 +274,14 @@ int hd_events(struct hd *hd)
 	}
 }
 
-static bool metrics_changed(const struct hd_uplink *u)
+bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now)
 {
-	return !u->metrics_sent || u->rtt_us != u->sent_rtt_us ||
-	       u->loss_pct != u->sent_loss_pct;
+	if (!u->metrics_sent)
+		return true;
+	if (u->rtt_us == u->sent_rtt_us && u->loss_pct == u->sent_loss_pct)
+		return false;
+	return metrics_moved(u->sent_rtt_us, u->sent_loss_pct, u->rtt_us, u->loss_pct) ||
+	       now >= u->metrics_sent_us + METRICS_REFRESH_US;
 }
 
 void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
@@ -288,7 +292,7 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 
 	if (!hd->attached || u->retry_us)
 		return;
-	if (!verdict && (now < u->metrics_due_us || !metrics_changed(u) ||
+	if (!verdict && (now < u->metrics_due_us || !hd_metrics_changed(u, now) ||
 			 u->health == MWAN_HEALTH_UNKNOWN))
 		return;
 	nlh = mwan_nl_msg(&hd->req, buf, MWAN_CMD_UPLINK_SET, NLM_F_ACK);
@@ -307,5 +311,6 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 	u->metrics_sent = true;
 	u->sent_rtt_us = u->rtt_us;
 	u->sent_loss_pct = u->loss_pct;
+	u->metrics_sent_us = now;
 	u->metrics_due_us = now + METRICS_PERIOD_US;
 }

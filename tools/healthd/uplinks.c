@@ -409,7 +409,7 @@ static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 			next = t;
 	}
 	if (!u->retry_us && u->metrics_due_us > now && u->metrics_due_us < next &&
-	    (u->rtt_us != u->sent_rtt_us || u->loss_pct != u->sent_loss_pct))
+	    hd_metrics_changed(u, u->metrics_due_us))
 		next = u->metrics_due_us;
 out:
 	if (u->retry_us && u->retry_us < next)

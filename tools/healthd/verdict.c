@@ -143,6 +143,16 @@ void verdict_configure(struct verdict *v, const struct verdict_cfg *cfg)
 	v->cfg = *cfg;
 }
 
+bool metrics_moved(uint32_t sent_rtt_us, uint8_t sent_loss_pct,
+		   uint32_t rtt_us, uint8_t loss_pct)
+{
+	uint32_t d = rtt_us > sent_rtt_us ? rtt_us - sent_rtt_us : sent_rtt_us - rtt_us;
+
+	if (loss_pct != sent_loss_pct)
+		return true;
+	return d >= METRICS_RTT_MIN_US && (uint64_t)d * 10 >= sent_rtt_us;
+}
+
 bool verdict_round_ok(const struct verdict_cfg *cfg, unsigned int answered,
 		      unsigned int ntargets)
 {

@@ -75,6 +75,16 @@ void verdict_init(struct verdict *v, const struct verdict_cfg *cfg, uint8_t heal
 /* New settings; the state and the counts in progress are kept. */
 void verdict_configure(struct verdict *v, const struct verdict_cfg *cfg);
 
+/*
+ * Whether a new RTT and loss moved far enough from the ones last written
+ * to be worth a write to the kernel (and an event to every listener):
+ * loss by any point, the RTT by a tenth of itself and at least
+ * METRICS_RTT_MIN_US. Smaller changes wait for the periodic refresh.
+ */
+#define METRICS_RTT_MIN_US	1000
+bool metrics_moved(uint32_t sent_rtt_us, uint8_t sent_loss_pct,
+		   uint32_t rtt_us, uint8_t loss_pct);
+
 /* Whether a round in which answered of ntargets targets replied succeeded. */
 bool verdict_round_ok(const struct verdict_cfg *cfg, unsigned int answered,
 		      unsigned int ntargets);
