@@ -422,6 +422,19 @@ static void test_print(void)
 		  "\"stats\":{\"packets\":10,\"bytes\":1500,\"flows\":2}}]\n",
 	       "show JSON: every key");
 	free(s);
+	/* Judged by its WireGuard handshake alone: nothing is pinged. */
+	u.present &= ~UPLINK_F_GW4;
+	u.ntrack = 0;
+	u.rtt_us = 0;
+	s = capture(uplink_print, &u, 0, true, false);
+	ok(!strstr(s, "rtt_us") && !strstr(s, "loss_pct") && strstr(s, "\"health\":\"up\""),
+	   "show JSON: no rtt_us or loss_pct for an uplink nothing pings");
+	free(s);
+	s = capture(uplink_print, &u, 0, false, false);
+	ok(!strstr(s, " rtt ") && !strstr(s, " loss ") && strstr(s, " health up"),
+	   "show text: no rtt or loss for an uplink nothing pings");
+	free(s);
+	u = sample();
 
 	u.state = MWAN_STATE_DOWN;
 	u.reason = MWAN_REASON_NODEV;

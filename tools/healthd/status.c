@@ -93,6 +93,9 @@ int hd_status(void)
 	for (i = 0; i < l.n; i++) {
 		u = (const struct uplink *)l.v + i;
 		known = (u->present & UPLINK_F_HEALTH) && u->health != MWAN_HEALTH_UNKNOWN;
+		/* Nothing pinged (judged by its handshake alone): no RTT or loss. */
+		if (!u->ntrack && !(u->present & (UPLINK_F_GW4 | UPLINK_F_GW6)))
+			known = false;
 		snprintf(rtt, sizeof(rtt), "-");
 		snprintf(loss, sizeof(loss), "-");
 		if (known && (u->present & UPLINK_F_RTT))

@@ -159,6 +159,12 @@ static void print_probe(const struct uplink *u)
 {
 	uint32_t p = u->present;
 	bool known = (p & UPLINK_F_HEALTH) && u->health != MWAN_HEALTH_UNKNOWN;
+	/*
+	 * mwan-healthd pings the track addresses, else the gateways; an
+	 * uplink with neither (a WireGuard uplink judged by its handshake
+	 * alone) has no RTT or loss to show.
+	 */
+	bool pinged = u->ntrack || (p & (UPLINK_F_GW4 | UPLINK_F_GW6));
 
 	print_track(u);
 	if (p & UPLINK_F_INTERVAL)
@@ -182,11 +188,11 @@ static void print_probe(const struct uplink *u)
 	if (p & UPLINK_F_HEALTH)
 		print_string(known ? PRINT_ANY : PRINT_JSON, "health", " health %s",
 			     health_name(u->health));
-	if (known && (p & UPLINK_F_RTT)) {
+	if (known && pinged && (p & UPLINK_F_RTT)) {
 		print_uint(PRINT_JSON, "rtt_us", NULL, u->rtt_us);
 		print_text(" rtt %u.%ums", u->rtt_us / 1000, u->rtt_us % 1000 / 100);
 	}
-	if (known && (p & UPLINK_F_LOSS))
+	if (known && pinged && (p & UPLINK_F_LOSS))
 		print_uint(PRINT_ANY, "loss_pct", " loss %u%%", u->loss_pct);
 	if (p & UPLINK_F_SINCE)
 		print_since(u->since_ms);
