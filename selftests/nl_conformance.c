@@ -57,6 +57,7 @@
 
 #define DEV0		"mwc0"
 #define DEV1		"mwc1"
+#define WGDEV		"mwcwg0"	/* a WireGuard device, for the WG commands */
 #define NO_OFFS		(-1L)
 #define REPLY_MAX	16384
 #define TIMEOUT_MS	3000
@@ -3512,6 +3513,166 @@ static void test_object_permissions(void)
 }
 
 /* Objects in use cannot go; once unused, everything is deleted. */
+/* ------------------------------------------------ WireGuard endpoint sets */
+
+/* One endpoint for wg_req(): ADDR of alen bytes, PORT (0: none), UPLINK. */
+struct wg_ep_in {
+	const char *addr;		/* NULL: no ADDR */
+	int alen;			/* bytes of ADDR sent; 0: its family's */
+	uint32_t port;			/* > 0xffff: no PORT */
+	const char *uplink;
+	bool usable;			/* send the output-only USABLE flag */
+};
+
+/*
+ * A WG request for dev and a 32-byte peer with the endpoints given; the
+ * offset of endpoint bad_ep's attribute bad_attr (0: the nest itself) is
+ * stored in *offs.
+ */
+static struct nl_msg *wg_req(uint8_t cmd, const char *dev, int peer_len,
+			     const struct wg_ep_in *eps, unsigned int n,
+			     unsigned int bad_ep, int bad_attr, long *offs)
+{
+	static const unsigned char peer[MWAN_WG_KEY_LEN + 1] = { 1, 2, 3 };
+	struct nl_msg *m = request(cmd, 0);
+	unsigned char a[16];
+	unsigned int i;
+
+	if (dev)
+		nla_put_string(m, MWAN_WG_A_IFNAME, dev);
+	if (peer_len >= 0)
+		nla_put(m, MWAN_WG_A_PEER, peer_len, peer);
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest;
+		int alen = eps[i].alen;
+
+		if (i == bad_ep && !bad_attr)
+			*offs = next_offs(m);
+		nest = nla_nest_start(m, MWAN_WG_A_ENDPOINT);
+		if (eps[i].addr) {
+			bool v6 = strchr(eps[i].addr, ':') != NULL;
+
+			memset(a, 0, sizeof(a));
+			inet_pton(v6 ? AF_INET6 : AF_INET, eps[i].addr, a);
+			if (!alen)
+				alen = v6 ? 16 : 4;
+			if (i == bad_ep && bad_attr == MWAN_WG_EP_A_ADDR)
+				*offs = next_offs(m);
+			nla_put(m, MWAN_WG_EP_A_ADDR, alen, a);
+		}
+		if (eps[i].port <= 0xffff) {
+			if (i == bad_ep && bad_attr == MWAN_WG_EP_A_PORT)
+				*offs = next_offs(m);
+			nla_put_u16(m, MWAN_WG_EP_A_PORT, eps[i].port);
+		}
+		if (eps[i].uplink) {
+			if (i == bad_ep && bad_attr == MWAN_WG_EP_A_UPLINK)
+				*offs = next_offs(m);
+			nla_put_string(m, MWAN_WG_EP_A_UPLINK, eps[i].uplink);
+		}
+		if (eps[i].usable) {
+			if (i == bad_ep && bad_attr == MWAN_WG_EP_A_USABLE)
+				*offs = next_offs(m);
+			nla_put_flag(m, MWAN_WG_EP_A_USABLE);
+		}
+		nla_nest_end(m, nest);
+	}
+	return m;
+}
+
+/*
+ * The kernel's own checks of WG_NEW and WG_SET, which mwanctl's parser
+ * never lets through: each refused with its errno, extack and offset, and
+ * nothing created (refused() also checks that no event came).
+ */
+static void test_wg_bad(void)
+{
+	static const struct wg_ep_in ok1[] = { { "192.0.2.1", 0, 51820, NULL, false } };
+	struct wg_ep_in eps[MWAN_WG_ENDPOINTS_MAX + 1];
+	struct nl_msg *m;
+	unsigned int i;
+	long offs = NO_OFFS;
+	uint8_t c;
+
+	for (c = MWAN_CMD_WG_NEW; c <= MWAN_CMD_WG_SET; c += MWAN_CMD_WG_SET - MWAN_CMD_WG_NEW) {
+		const char *v = c == MWAN_CMD_WG_NEW ? "WG_NEW" : "WG_SET";
+
+		m = wg_req(c, NULL, MWAN_WG_KEY_LEN, ok1, 1, 9, 0, &offs);
+		report(expect_missing(m, MWAN_WG_A_IFNAME, "device required"),
+		       "%s without a device: device required", v);
+		m = wg_req(c, WGDEV, -1, ok1, 1, 9, 0, &offs);
+		report(expect_missing(m, MWAN_WG_A_PEER, "peer public key required"),
+		       "%s without a peer: peer public key required", v);
+		m = wg_req(c, WGDEV, MWAN_WG_KEY_LEN, NULL, 0, 9, 0, &offs);
+		report(expect_missing(m, MWAN_WG_A_ENDPOINT,
+				      "at least one endpoint required"),
+		       "%s without endpoints: at least one endpoint required", v);
+		m = request(c, 0);
+		nla_put_string(m, MWAN_WG_A_IFNAME, WGDEV);
+		offs = put_raw(m, MWAN_WG_A_PEER, MWAN_WG_KEY_LEN - 1, "0123456789abcdef0123456789abcde");
+		report(expect_refused(m, ERANGE, M_BINARY, offs),
+		       "%s with a 31-byte peer key: %s", v, M_BINARY);
+	}
+
+	/* The device is checked first, right after the key: at offset 20. */
+	m = wg_req(MWAN_CMD_WG_NEW, DEV0, MWAN_WG_KEY_LEN, ok1, 1, 9, 0, &offs);
+	report(expect_refused(m, ENODEV, "device " DEV0 " is not a WireGuard device",
+			      NLMSG_HDRLEN + GENL_HDRLEN),
+	       "WG_NEW on a dummy device: ENODEV, not a WireGuard device");
+	m = wg_req(MWAN_CMD_WG_NEW, "nosuch0", MWAN_WG_KEY_LEN, ok1, 1, 9, 0, &offs);
+	report(expect_refused(m, ENODEV, "no such device nosuch0", NLMSG_HDRLEN + GENL_HDRLEN),
+	       "WG_NEW on a missing device: ENODEV, no such device");
+
+	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 0, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_PORT, &offs);
+	report(expect_refused(m, ERANGE, M_RANGE, offs), "WG_NEW with port 0: %s", M_RANGE);
+	eps[0] = (struct wg_ep_in){ "192.0.2.1", 5, 51820, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
+	report(expect_refused(m, EINVAL, "endpoint address must be 4 (IPv4) or 16 (IPv6) bytes", offs),
+	       "WG_NEW with a 5-byte address: EINVAL, 4 or 16 bytes");
+	eps[0] = (struct wg_ep_in){ "224.0.0.1", 0, 51820, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
+	report(expect_refused(m, EINVAL, "endpoint address must be unicast", offs),
+	       "WG_NEW with a multicast address: EINVAL, must be unicast");
+	eps[0] = (struct wg_ep_in){ "::", 0, 51820, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
+	report(expect_refused(m, EINVAL, "endpoint address must be unicast", offs),
+	       "WG_NEW with the unspecified address: EINVAL, must be unicast");
+	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 0x10000, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, 0, &offs);
+	report(expect_refused(m, EINVAL, "endpoint needs an address and a port", offs),
+	       "WG_NEW with an endpoint without a port: EINVAL");
+	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 51820, "nosuch", false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_UPLINK, &offs);
+	report(expect_refused(m, ENOENT, "no such uplink nosuch", offs),
+	       "WG_NEW via an unknown uplink: ENOENT, no such uplink");
+	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 51820, NULL, true };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_USABLE, &offs);
+	report(expect_refused(m, EINVAL, "usable is read-only", offs),
+	       "WG_NEW with the output-only usable flag: EINVAL, read-only");
+	eps[0] = (struct wg_ep_in){ "2001:db8::1", 0, 51820, NULL, false };
+	eps[1] = eps[0];
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 2, 1, 0, &offs);
+	report(expect_refused(m, EINVAL, "duplicate endpoint", offs),
+	       "WG_NEW with the same endpoint twice: EINVAL, duplicate endpoint");
+	for (i = 0; i <= MWAN_WG_ENDPOINTS_MAX; i++)
+		eps[i] = (struct wg_ep_in){ "192.0.2.1", 0, 51820 + i, NULL, false };
+	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps,
+		   MWAN_WG_ENDPOINTS_MAX + 1, MWAN_WG_ENDPOINTS_MAX, 0, &offs);
+	report(expect_refused(m, EINVAL, "too many endpoints (at most 8)", offs),
+	       "WG_NEW with %u endpoints: EINVAL, too many endpoints",
+	       MWAN_WG_ENDPOINTS_MAX + 1);
+
+	m = wg_req(MWAN_CMD_WG_SET, WGDEV, MWAN_WG_KEY_LEN, ok1, 1, 9, 0, &offs);
+	report(expect_refused(m, ENOENT, "no endpoint set for this device and peer",
+			      NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(NLA_HDRLEN + sizeof(WGDEV))),
+	       "WG_SET of a set that does not exist: ENOENT");
+	m = wg_req(MWAN_CMD_WG_DEL, WGDEV, MWAN_WG_KEY_LEN, NULL, 0, 9, 0, &offs);
+	report(expect_refused(m, ENOENT, "no endpoint set for this device and peer",
+			      NLMSG_HDRLEN + GENL_HDRLEN + NLA_ALIGN(NLA_HDRLEN + sizeof(WGDEV))),
+	       "WG_DEL of a set that does not exist: ENOENT");
+}
+
 static void test_in_use_and_cleanup(void)
 {
 	struct nl_msg *m;
@@ -3614,6 +3775,7 @@ int main(void)
 	test_rule_bad();
 	test_rule_dump();
 	test_object_permissions();
+	test_wg_bad();
 	test_in_use_and_cleanup();
 
 	printf("1..%u\n", tests);

@@ -8,10 +8,11 @@
 prog=${MWAN_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/build/selftests/nl_conformance
 [ -x "$prog" ] || fail "$prog not built (make selftests)"
 
-require_module dummy
+require_module dummy wireguard
 ns_add c
 n c ip link add mwc0 type dummy
 n c ip link add mwc1 type dummy
+n c ip link add mwcwg0 type wireguard
 n c ip link set mwc0 up
 n c ip link set mwc1 up
 n c "$prog"
