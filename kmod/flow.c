@@ -91,11 +91,7 @@ static void uplink_count(struct mwan_uplink *up, unsigned int len, bool flow)
 
 static void rule_count(struct mwan_rule *rule)
 {
-	struct mwan_rule_stats *s = this_cpu_ptr(rule->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->packets);
-	u64_stats_update_end(&s->syncp);
+	mwan_pcpu_packets_inc(rule->stats);
 }
 
 /* Sends the packet out of up: the mark, and at LOCAL_OUT a new route. */

@@ -26,8 +26,7 @@ struct mwan_rule *mwan_rule_alloc(u32 sticky)
 	rule = kzalloc(sizeof(*rule), GFP_KERNEL_ACCOUNT);
 	if (!rule)
 		return NULL;
-	rule->stats = __netdev_alloc_pcpu_stats(struct mwan_rule_stats,
-						GFP_KERNEL_ACCOUNT);
+	rule->stats = mwan_pcpu_packets_alloc();
 	if (!rule->stats)
 		goto err;
 	rule->big_pos = MWAN_RULE_SMALL;
@@ -411,18 +410,5 @@ void mwan_rule_netdev_event(struct mwan_net *mn, unsigned long event)
 
 u64 mwan_rule_packets(const struct mwan_rule *rule)
 {
-	u64 sum = 0, packets;
-	unsigned int start;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct mwan_rule_stats *s = per_cpu_ptr(rule->stats, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			packets = u64_stats_read(&s->packets);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum += packets;
-	}
-	return sum;
+	return mwan_pcpu_packets_sum(rule->stats);
 }

@@ -22,6 +22,8 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 
+#include "pcpu.h"
+
 #include "lib/ruleset.h"
 
 struct mwan_net;
@@ -30,11 +32,6 @@ struct mwan_sticky;
 struct net_device;
 
 #define MWAN_STICKY_BITS	12	/* slots per sticky rule: 4096 */
-
-struct mwan_rule_stats {
-	u64_stats_t packets;
-	struct u64_stats_sync syncp;
-};
 
 struct mwan_rule {
 	struct list_head list;		/* in mwan_net.rules, by pref */
@@ -48,7 +45,7 @@ struct mwan_rule {
 	/* Stays valid: a policy in use by a rule cannot be deleted. */
 	struct mwan_policy *policy;
 	/* Lives with the rule, not the snapshot, so rebuilds keep counts. */
-	struct mwan_rule_stats __percpu *stats;
+	struct mwan_pcpu_packets __percpu *stats;
 };
 
 #define MWAN_RULE_SMALL		U32_MAX

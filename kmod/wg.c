@@ -65,11 +65,7 @@ bool mwan_wg_dev_is_wg(const struct net_device *dev)
 
 static void wg_count(struct mwan_wg_set *set)
 {
-	struct mwan_wg_stats *s = this_cpu_ptr(set->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->packets);
-	u64_stats_update_end(&s->syncp);
+	mwan_pcpu_packets_inc(set->stats);
 }
 
 /* The bound endpoint of a set of the socket's device that key names. */
@@ -380,8 +376,7 @@ struct mwan_wg_set *mwan_wg_add(struct mwan_net *mn, const char *ifname,
 	set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return ERR_PTR(-ENOMEM);
-	set->stats = __netdev_alloc_pcpu_stats(struct mwan_wg_stats,
-					       GFP_KERNEL_ACCOUNT);
+	set->stats = mwan_pcpu_packets_alloc();
 	if (!set->stats) {
 		kfree(set);
 		return ERR_PTR(-ENOMEM);
@@ -467,20 +462,7 @@ bool mwan_wg_using(struct mwan_net *mn, const struct mwan_uplink *up)
 
 u64 mwan_wg_packets(const struct mwan_wg_set *set)
 {
-	u64 sum = 0, packets;
-	unsigned int start;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct mwan_wg_stats *s = per_cpu_ptr(set->stats, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			packets = u64_stats_read(&s->packets);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum += packets;
-	}
-	return sum;
+	return mwan_pcpu_packets_sum(set->stats);
 }
 
 static int set_list_cmp(void *priv, const struct list_head *a,

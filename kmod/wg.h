@@ -22,6 +22,8 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+
+#include "pcpu.h"
 #include <linux/mwan.h>
 
 struct mwan_net;
@@ -52,11 +54,6 @@ struct mwan_wg_ver {
 	struct mwan_wg_ep ep[MWAN_WG_ENDPOINTS_MAX];
 };
 
-struct mwan_wg_stats {
-	u64_stats_t packets;
-	struct u64_stats_sync syncp;
-};
-
 struct mwan_wg_set {
 	struct list_head list;		/* in mwan_net.wg_sets, by (ifname, peer) */
 	struct rcu_head rcu;
@@ -66,7 +63,7 @@ struct mwan_wg_set {
 	struct mwan_wg_ver __rcu *ver;
 	int active;			/* index, -1 while none is usable */
 	u32 usable;			/* bit i: endpoint i usable */
-	struct mwan_wg_stats __percpu *stats;
+	struct mwan_pcpu_packets __percpu *stats;
 };
 
 /* A parsed NEW or SET request: the endpoints, not yet hashed. */

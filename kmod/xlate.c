@@ -271,8 +271,7 @@ static struct mwan_xlate *map_alloc(int kind, struct mwan_uplink *up,
 	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
 	if (!map)
 		return NULL;
-	map->stats = __netdev_alloc_pcpu_stats(struct mwan_xlate_stats,
-					       GFP_KERNEL_ACCOUNT);
+	map->stats = mwan_pcpu_packets_alloc();
 	if (!map->stats)
 		goto err;
 	map->up = up;
@@ -467,20 +466,7 @@ struct mwan_xlate *mwan_xlate_next(struct mwan_net *mn, int kind, u32 index,
 
 u64 mwan_xlate_packets(const struct mwan_xlate *map)
 {
-	u64 sum = 0, packets;
-	unsigned int start;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct mwan_xlate_stats *s = per_cpu_ptr(map->stats, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			packets = u64_stats_read(&s->packets);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		sum += packets;
-	}
-	return sum;
+	return mwan_pcpu_packets_sum(map->stats);
 }
 
 /* Uplinks are few (at most the mark indexes): a walk is cheaper than a map. */

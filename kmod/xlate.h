@@ -26,6 +26,8 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+
+#include "pcpu.h"
 #include <linux/xarray.h>
 
 struct mwan_net;
@@ -62,11 +64,6 @@ struct mwan_xlate_node {
 	struct rb_node rb;		/* in its uplink's tree of that side */
 };
 
-struct mwan_xlate_stats {
-	u64_stats_t packets;
-	struct u64_stats_sync syncp;
-};
-
 struct mwan_xlate;
 
 /* The outside prefix of a mapping, immutable once published. */
@@ -85,7 +82,7 @@ struct mwan_xlate {
 	struct mwan_xlate_ver __rcu *ver;
 	/* Stays valid: an uplink with mappings cannot be deleted. */
 	struct mwan_uplink *up;
-	struct mwan_xlate_stats __percpu *stats;
+	struct mwan_pcpu_packets __percpu *stats;
 };
 
 /* The mappings of one kind on one uplink. */
@@ -192,11 +189,7 @@ void mwan_xlate_hooks_unregister(struct net *net, u8 pf,
 
 static inline void mwan_xlate_count(struct mwan_xlate *map)
 {
-	struct mwan_xlate_stats *s = this_cpu_ptr(map->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->packets);
-	u64_stats_update_end(&s->syncp);
+	mwan_pcpu_packets_inc(map->stats);
 }
 
 #endif /* _MWAN_XLATE_H */
