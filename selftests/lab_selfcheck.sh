@@ -5,6 +5,8 @@
 # server-side counts tell the uplinks apart in both families; lab_cut drops
 # everything on an uplink while its carrier stays up, and lab_restore undoes
 # it; the stream tool reports a stall and the probe times a recovery.
+#
+# check: two CPUs (it times a 1 s outage with the lab's probe).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 
