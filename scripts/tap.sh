@@ -18,7 +18,8 @@
 # scripts/tap.sh summary DIR
 #	Count every TAP line in DIR/*.tap; the last line printed is
 #	"N passed, N failed" (", N skipped" when there are skips, each skip
-#	listed above it with its reason). Exits 1 if anything failed.
+#	listed above it with its reason; each failure after the checks its
+#	test reported failing). Exits 1 if anything failed.
 set -uo pipefail
 
 tap_lines()
@@ -92,6 +93,21 @@ fail()
 	return 1
 }
 
+# Each failing line of FILE, after what its test said about why: the
+# lines "# FAIL: ..." and "# not ok ..." printed since the test before it
+# (the last 8 of them), so that the end of a log names the failed check.
+failures()
+{
+	awk '/^ok( |$)/ { n = 0; next }
+	     /^# (FAIL|not ok)/ { why[n++ % 8] = $0; next }
+	     /^not ok( |$)/ {
+		for (i = (n > 8 ? n - 8 : 0); i < n; i++)
+			print "#       " substr(why[i % 8], 3)
+		print "#     " $0
+		n = 0
+	     }' "$1"
+}
+
 summary()
 {
 	local dir=$1 passed=0 failed=0 skipped=0 file p f s
@@ -105,7 +121,7 @@ summary()
 		f=$(tap_lines "$file" | grep -cE '^not ok')
 		printf '#   %-44s %3d passed, %d failed%s\n' "$(basename "$file" .tap)" \
 			"$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
-		tap_lines "$file" | grep -E '^not ok' | sed 's/^/#     /'
+		failures "$file"
 		tap_lines "$file" | grep -E '^ok' | grep -iE '#[[:space:]]*skip' |
 			sed 's/^/#     /'
 		passed=$((passed + p))

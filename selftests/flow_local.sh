@@ -46,12 +46,9 @@ flows_total()
 }
 
 log "the router's own flows"
-read -r lo hi < <(binom_interval "$N" 0.75)
 for dest in "$LAB_SERVER4+32" "$LAB_SERVER6+32"; do
-	out=$(flows_c "$LAB_R" -d "$dest" -p "$LAB_PORTS" -n "$N" -c 20)
-	check_eq "$(lab_field ok "$out")" "$N" "router's flows to $dest that succeeded"
-	check_range "$(lab_field isp1 "$out")" "$lo" "$hi" \
-		"router's flows to $dest through isp1 (p=0.75, n=$N)"
+	split_check "$LAB_R" "$N" 0.75 "router's flows to $dest" \
+		-d "$dest" -p "$LAB_PORTS" -c 20
 done
 
 log "the router's own flows from a socket with SO_MARK: never balanced"

@@ -24,15 +24,8 @@ m rule add pref 101 from fd00:250:250::/64 policy bal
 # DEST PROTO P: N flows, isp1's share inside the interval for P.
 check_split()
 {
-	local dest=$1 proto=$2 p=$3 out lo hi
-
-	read -r lo hi < <(binom_interval "$N" "$p")
-	out=$(flows_c "$LAB_C" -d "$dest" -p "$LAB_PORTS" -n "$N" -c 20 ${proto:+"$proto"})
-	check_eq "$(lab_field ok "$out")" "$N" "flows to $dest that succeeded"
-	check_eq $(($(lab_field isp1 "$out") + $(lab_field isp2 "$out"))) "$N" \
-		"flows to $dest counted at isp1 and isp2"
-	check_range "$(lab_field isp1 "$out")" "$lo" "$hi" \
-		"flows to $dest through isp1 (weights p=$p, n=$N)"
+	split_check "$LAB_C" "$N" "$3" "flows to $1 (weights p=$3)" \
+		-d "$1" -p "$LAB_PORTS" -c 20 ${2:+"$2"}
 }
 
 check_split "$LAB_SERVER4+32" "" 0.75
