@@ -29,7 +29,8 @@ for b in $benches; do
 	extra=()
 	# The guest's CPU times are scaled by the emulation's slowdown,
 	# measured against this host.
-	[ "$b" = healthd-cpu ] && extra=(-H "$("$top/scripts/cpuref.sh")")
+	[ "$b" = healthd-cpu ] &&
+		extra=(-H "$("$top/scripts/cpuref.sh")" -N "$("$top/scripts/netref.sh")")
 	echo "# bench: $b"
 	"$top/selftests/vm/run" -c 2 -t 3600 -- "selftests/bench/$b.sh" "${extra[@]}" "${args[@]}" ||
 		rc=1

@@ -3,8 +3,8 @@
  * mwan-healthd's arithmetic and command line on the host: probe windows
  * (average, deviation, loss, sliding), the choice of targets, the
  * reliability quorum, the down/up hysteresis, degraded thresholds, and a
- * restart that continues from the kernel's HEALTH without a transition.
- * TAP output.
+ * restart that continues from the kernel's HEALTH without a transition,
+ * and the parsing of echo replies as raw sockets return them. TAP output.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "../../tools/healthd/args.h"
+#include "../../tools/healthd/echo.h"
 #include "../../tools/healthd/verdict.h"
 
 #include "tap.h"
@@ -297,6 +298,41 @@ static void test_args(void)
 	}
 }
 
+static void test_echo(void)
+{
+	/* IPv4 header (IHL 5), then echo reply type 0 code 0, ident 0x1234, seq 0xfffe. */
+	uint8_t v4[28] = { 0x45, [20] = 0, 0, 0xaa, 0xbb, 0x12, 0x34, 0xff, 0xfe };
+	uint8_t v4opt[32] = { 0x46, [24] = 0, 0, 0, 0, 0xab, 0xcd, 0x00, 0x07 };
+	uint8_t v6[8] = { 129, 0, 0, 0, 0x00, 0x01, 0x80, 0x00 };
+	uint16_t id = 0, seq = 0;
+	uint8_t b[28];
+
+	ok(echo_reply_parse(v4, sizeof(v4), AF_INET, &id, &seq) && id == 0x1234 &&
+	   seq == 0xfffe, "echo: IPv4 reply, identifier and sequence");
+	ok(echo_reply_parse(v4opt, sizeof(v4opt), AF_INET, &id, &seq) && id == 0xabcd &&
+	   seq == 7, "echo: IPv4 header with options: the ICMP header after them");
+	ok(!echo_reply_parse(v4opt, 31, AF_INET, &id, &seq),
+	   "echo: IPv4 with options, ICMP header cut short: refused");
+	ok(!echo_reply_parse(v4, 27, AF_INET, &id, &seq), "echo: 27 bytes of IPv4: refused");
+	memcpy(b, v4, sizeof(b));
+	b[0] = 0x44;
+	ok(!echo_reply_parse(b, sizeof(b), AF_INET, &id, &seq), "echo: IHL 4: refused");
+	b[0] = 0x65;
+	ok(!echo_reply_parse(b, sizeof(b), AF_INET, &id, &seq), "echo: IP version 6 in an IPv4 socket: refused");
+	memcpy(b, v4, sizeof(b));
+	b[20] = 8;
+	ok(!echo_reply_parse(b, sizeof(b), AF_INET, &id, &seq), "echo: an IPv4 echo request: refused");
+	b[20] = 0;
+	b[21] = 1;
+	ok(!echo_reply_parse(b, sizeof(b), AF_INET, &id, &seq), "echo: code 1: refused");
+	ok(echo_reply_parse(v6, sizeof(v6), AF_INET6, &id, &seq) && id == 1 && seq == 0x8000,
+	   "echo: ICMPv6 reply (no IP header on an IPv6 raw socket)");
+	ok(!echo_reply_parse(v6, 7, AF_INET6, &id, &seq), "echo: 7 bytes of ICMPv6: refused");
+	ok(!echo_reply_parse(v4 + 20, 8, AF_INET6, &id, &seq),
+	   "echo: ICMP (v4) type 0 in an ICMPv6 socket: refused");
+	ok(!echo_reply_parse(v6, sizeof(v6), AF_UNSPEC, &id, &seq), "echo: unknown family: refused");
+}
+
 int main(void)
 {
 	test_window();
@@ -307,5 +343,6 @@ int main(void)
 	test_degraded();
 	test_restart();
 	test_args();
+	test_echo();
 	return tap_done();
 }

@@ -4,7 +4,9 @@
  * kernel which are healthy. It has no configuration of its own: the
  * uplinks and their probe settings come from the kernel (a dump, then the
  * "events" group), and the verdicts go back to it. One thread, one
- * epoll_pwait2() with the nearest deadline.
+ * epoll_pwait2() on the event socket with the nearest deadline (the next
+ * round or timeout); probe replies are read at those deadlines, not as
+ * they come (uplinks.c).
  *
  * On SIGTERM and SIGINT it exits and leaves the kernel's verdicts as they
  * are (a restarted daemon continues from them); SIGHUP reads the uplinks
@@ -118,15 +120,15 @@ static void try_attach(struct hd *hd, uint64_t now)
 		hd->reattach_us = now + USEC_PER_SEC;
 }
 
-/* Events for at most this many sockets per wake-up; the rest come next time. */
-#define EVENTS_MAX 64
+/* The epoll set holds the event socket only. */
+#define EVENTS_MAX 1
 
 static int run(struct hd *hd, const sigset_t *wait)
 {
 	struct epoll_event ev[EVENTS_MAX];
 	uint64_t now, next;
 	struct timespec ts;
-	int i, n;
+	int n;
 
 	while (!got_term) {
 		now = now_us();
@@ -161,17 +163,10 @@ static int run(struct hd *hd, const sigset_t *wait)
 			log_msg(LOG_ERR, "epoll: %s", strerror(errno));
 			return 1;
 		}
-		now = now_us();
-		for (i = 0; i < n; i++) {
-			if (ev[i].data.ptr) {
-				hd_uplink_readable(hd, ev[i].data.ptr, now);
-				continue;
-			}
+		if (n > 0) {
 			if (hd_events(hd))
 				hd_detach(hd);
 			hd->next_us = 0;	/* uplinks added or changed: look at all */
-			/* Events may have deleted uplinks the rest of ev[] points at. */
-			break;
 		}
 	}
 	log_msg(LOG_INFO, "exiting; the kernel keeps the last verdicts");

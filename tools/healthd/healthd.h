@@ -33,7 +33,7 @@ struct round {
 	uint32_t rtt_us[TARGETS_MAX];
 };
 
-/* A probe socket; epoll events point at it. */
+/* A probe socket, read at every wake-up (uplinks.c). */
 struct hd_sock {
 	struct hd_uplink *u;
 	int family;
@@ -48,7 +48,6 @@ struct hd_uplink {
 	struct verdict v;
 
 	struct hd_sock s4, s6;
-	int epfd;			/* the daemon's epoll set, for new sockets */
 	uint32_t sock_ifindex, sock_mark;
 	uint16_t ident, seq;
 
@@ -90,7 +89,7 @@ struct hd_wg {
 };
 
 struct hd {
-	int epfd;			/* probe sockets and the event socket (data NULL) */
+	int epfd;			/* the event socket's */
 	struct hd_uplink **up;
 	unsigned int n, size;
 
@@ -122,7 +121,6 @@ void hd_uplink_clear(struct hd *hd);
 /* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
 /* Reads replies; resolves the uplink's rounds they complete (no scan of the others). */
-void hd_uplink_readable(struct hd *hd, struct hd_sock *s, uint64_t now);
 
 /* wgsets.c */
 /* A set from a dump (dump) or an event: writes its active endpoint if it changed. */

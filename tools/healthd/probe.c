@@ -10,7 +10,9 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sys/socket.h>
+#include <time.h>
 
+#include "echo.h"
 #include "probe.h"
 
 #ifndef SO_BINDTOIFINDEX
@@ -63,12 +65,13 @@ static int set_filter(int fd, int family)
 int probe_open(int family, uint32_t ifindex, uint32_t mark)
 {
 	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int fd, idx = ifindex, err;
+	int fd, idx = ifindex, err, one = 1;
 
 	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -errno;
 	if (set_filter(fd, family) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &idx, sizeof(idx)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) {
 		err = -errno;
@@ -107,38 +110,64 @@ int probe_send(int fd, const struct inet_addr *dst, uint16_t ident, uint16_t seq
 	return 0;
 }
 
-int probe_recv(int fd, int family, struct inet_addr *from, uint16_t *ident,
-	       uint16_t *seq)
+static uint64_t rx_time(struct msghdr *m)
 {
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	uint8_t buf[1500] __attribute__((aligned(8)));
-	const struct echo *e;
-	size_t off = 0;
-	ssize_t len;
+	struct cmsghdr *c;
+	struct timespec ts;
 
-	len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sslen);
-	if (len < 0)
-		return -errno;
-	if (family == AF_INET) {
-		/* Raw IPv4 sockets see the IP header. */
-		if (len < (ssize_t)sizeof(struct iphdr))
-			return 0;
-		off = (buf[0] & 0x0f) * 4;
-		if (off < sizeof(struct iphdr))
-			return 0;
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS ||
+		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
 	}
-	if ((size_t)len < off + 8 || ss.ss_family != family)
-		return 0;
-	e = (const struct echo *)(buf + off);
-	if (e->type != (family == AF_INET ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY) || e->code)
-		return 0;
-	from->family = family;
-	if (family == AF_INET)
-		from->v4 = ((const struct sockaddr_in *)&ss)->sin_addr;
-	else
-		from->v6 = ((const struct sockaddr_in6 *)&ss)->sin6_addr;
-	*ident = ntohs(e->ident);
-	*seq = ntohs(e->seq);
-	return 1;
+	return 0;
+}
+
+int probe_recv_batch(int fd, int family, struct probe_reply *r, unsigned int max)
+{
+	/* Headers and the echo header are all we read: the rest is cut (MSG_TRUNC). */
+	uint8_t buf[PROBE_BATCH][128] __attribute__((aligned(8)));
+	union {
+		char b[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl[PROBE_BATCH];
+	struct sockaddr_storage ss[PROBE_BATCH];
+	struct mmsghdr mm[PROBE_BATCH];
+	struct iovec iov[PROBE_BATCH];
+	unsigned int i;
+	int n;
+
+	if (max > PROBE_BATCH)
+		max = PROBE_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * max);
+	for (i = 0; i < max; i++) {
+		iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = sizeof(buf[i]) };
+		mm[i].msg_hdr.msg_name = &ss[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(ss[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = ctl[i].b;
+		mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
+	}
+	n = recvmmsg(fd, mm, max, MSG_DONTWAIT, NULL);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	for (i = 0; i < (unsigned int)n; i++) {
+		size_t len = mm[i].msg_len < sizeof(buf[i]) ? mm[i].msg_len : sizeof(buf[i]);
+
+		memset(&r[i], 0, sizeof(r[i]));
+		if (ss[i].ss_family != family ||
+		    !echo_reply_parse(buf[i], len, family, &r[i].ident, &r[i].seq))
+			continue;
+		r[i].echo = true;
+		r[i].from.family = family;
+		if (family == AF_INET)
+			r[i].from.v4 = ((const struct sockaddr_in *)&ss[i])->sin_addr;
+		else
+			r[i].from.v6 = ((const struct sockaddr_in6 *)&ss[i])->sin6_addr;
+		r[i].rx_real_us = rx_time(&mm[i].msg_hdr);
+	}
+	return n;
 }

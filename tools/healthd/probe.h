@@ -8,22 +8,37 @@
 #ifndef MWAN_HEALTHD_PROBE_H
 #define MWAN_HEALTHD_PROBE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "utils.h"
 
-/* A non-blocking raw socket that receives only echo replies; -errno on failure. */
+/*
+ * A non-blocking raw socket that receives only echo replies, each with the
+ * time the kernel received it (SO_TIMESTAMPNS: replies may be read late,
+ * their RTT stays exact); -errno on failure.
+ */
 int probe_open(int family, uint32_t ifindex, uint32_t mark);
 
 /* Sends an echo request; 0 or -errno (the probe is then lost). */
 int probe_send(int fd, const struct inet_addr *dst, uint16_t ident, uint16_t seq);
 
+/* A datagram as read from a probe socket. */
+struct probe_reply {
+	bool echo;			/* an echo reply: the fields below are set */
+	struct inet_addr from;
+	uint16_t ident, seq;
+	uint64_t rx_real_us;		/* kernel receive time, CLOCK_REALTIME; 0 if not given */
+};
+
+/* Datagrams read by one probe_recv_batch() at most. */
+#define PROBE_BATCH		16
+
 /*
- * Reads one datagram: 1 and its source, identifier and sequence if it is
- * an echo reply, 0 if it is something else, -EAGAIN when none is left,
- * another -errno on failure.
+ * Reads up to max (at most PROBE_BATCH) waiting datagrams with one system
+ * call: how many were read (0 when none was waiting), or -errno.
  */
-int probe_recv(int fd, int family, struct inet_addr *from, uint16_t *ident,
-	       uint16_t *seq);
+int probe_recv_batch(int fd, int family, struct probe_reply *r, unsigned int max);
 
 #endif

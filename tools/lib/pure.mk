@@ -17,8 +17,9 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	xlate_parse.c \
 	xlate_print.c)
 
-# mwan-healthd's pure parts (verdict arithmetic, command line), likewise.
+# mwan-healthd's pure parts (verdict arithmetic, command line, echo replies), likewise.
 HEALTHD_PURE_SRCS := $(addprefix $(patsubst %/,%,$(dir $(TOOLS_LIB_DIR)))/healthd/, \
 	args.c \
+	echo.c \
 	verdict.c \
 	wgmsg.c)
