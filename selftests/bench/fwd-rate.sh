@@ -35,8 +35,11 @@
 # then "bench ..." lines:
 #   bench measure=M mode=X pps=MEDIAN min=N max=N ns_pkt=MEDIAN wan2_share=MEDIAN runs=N
 #   bench measure=M ratio=A/B median=R min=R max=R rounds=N
+#   bench measure=M cpu_ratio=A/B median=R min=R max=R rounds=N
 #   (ns_pkt: CPU 0 busy time per forwarded packet; wan2_share: the
-#   fraction of the packets counted at isp2)
+#   fraction of the packets counted at isp2; ratio: A's pps over B's in
+#   each round; cpu_ratio: B's ns_pkt over A's in each round, so that
+#   above 1 means A cheaper, as for ratio)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab.sh"
 
@@ -278,7 +281,7 @@ if [ ${#rmodes[@]} -gt 1 ]; then
 fi
 
 nm=${#run[@]}
-declare -A pps_of
+declare -A pps_of ns_of
 for ((round = 1; round <= rounds; round++)); do
 	for ((k = 0; k < nm; k++)); do
 		mode=${run[$(((k + round - 1) % nm))]}
@@ -292,6 +295,7 @@ for ((round = 1; round <= rounds; round++)); do
 			run_once "$m"
 			read -r pps nspp w1 w2 <<< "$res"
 			pps_of[$round/$m/$mode]=$pps
+			ns_of[$round/$m/$mode]=$nspp
 			results[$m/$mode]+="$pps $nspp $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.3f", b / (a + b) }')"$'\n'
 			log "round $round $m $mode: pps $pps ns/pkt $nspp isp1 $w1 isp2 $w2"
 			# 1:1 by flows: within 3 sigma of 1/2 for 1024 flows or more.
@@ -313,6 +317,11 @@ for ((round = 1; round <= rounds; round++)); do
 			ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')
 			results[ratio/$m/$p]+="$ratio"$'\n'
 			line+=" $p=$ratio"
+			# The same pair by CPU 0's time per packet: B's over A's.
+			a=${ns_of[$round/$m/${p%/*}]} b=${ns_of[$round/$m/${p#*/}]}
+			ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+			results[cpu/$m/$p]+="$ratio"$'\n'
+			line+=" cpu:$p=$ratio"
 		done
 		[ -z "$line" ] || log "round $round $m ratios:$line"
 	done
@@ -335,5 +344,7 @@ for m in "${meas[@]}"; do
 	for p in "${pairs[@]}"; do
 		read -r med lo hi <<< "$(stats 1 <<< "${results[ratio/$m/$p]%$'\n'}")"
 		echo "bench measure=$m ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
+		read -r med lo hi <<< "$(stats 1 <<< "${results[cpu/$m/$p]%$'\n'}")"
+		echo "bench measure=$m cpu_ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
 	done
 done
