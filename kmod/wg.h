@@ -22,9 +22,9 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/mwan.h>
 
 #include "pcpu.h"
-#include <linux/mwan.h>
 
 struct mwan_net;
 struct mwan_uplink;

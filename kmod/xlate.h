@@ -26,9 +26,9 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/xarray.h>
 
 #include "pcpu.h"
-#include <linux/xarray.h>
 
 struct mwan_net;
 struct mwan_uplink;

@@ -3585,6 +3585,29 @@ static struct nl_msg *wg_req(uint8_t cmd, const char *dev, int peer_len,
  * never lets through: each refused with its errno, extack and offset, and
  * nothing created (refused() also checks that no event came).
  */
+/* One endpoint refused by WG_NEW: the attribute named, errno and extack. */
+static const struct {
+	struct wg_ep_in ep;
+	int attr;			/* 0: the endpoint itself */
+	int err;
+	const char *msg;
+	const char *what;
+} bad_ep[] = {
+	{ { "192.0.2.1", 0, 0, NULL, false }, MWAN_WG_EP_A_PORT, ERANGE, M_RANGE, "port 0" },
+	{ { "192.0.2.1", 5, 51820, NULL, false }, MWAN_WG_EP_A_ADDR, EINVAL,
+	  "endpoint address must be 4 (IPv4) or 16 (IPv6) bytes", "a 5-byte address" },
+	{ { "224.0.0.1", 0, 51820, NULL, false }, MWAN_WG_EP_A_ADDR, EINVAL,
+	  "endpoint address must be unicast", "a multicast address" },
+	{ { "::", 0, 51820, NULL, false }, MWAN_WG_EP_A_ADDR, EINVAL,
+	  "endpoint address must be unicast", "the unspecified address" },
+	{ { "192.0.2.1", 0, 0x10000, NULL, false }, 0, EINVAL,
+	  "endpoint needs an address and a port", "an endpoint without a port" },
+	{ { "192.0.2.1", 0, 51820, "nosuch", false }, MWAN_WG_EP_A_UPLINK, ENOENT,
+	  "no such uplink nosuch", "an unknown uplink" },
+	{ { "192.0.2.1", 0, 51820, NULL, true }, MWAN_WG_EP_A_USABLE, EINVAL,
+	  "usable is read-only", "the output-only usable flag" },
+};
+
 static void test_wg_bad(void)
 {
 	static const struct wg_ep_in ok1[] = { { "192.0.2.1", 0, 51820, NULL, false } };
@@ -3623,33 +3646,12 @@ static void test_wg_bad(void)
 	report(expect_refused(m, ENODEV, "no such device nosuch0", NLMSG_HDRLEN + GENL_HDRLEN),
 	       "WG_NEW on a missing device: ENODEV, no such device");
 
-	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 0, NULL, false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_PORT, &offs);
-	report(expect_refused(m, ERANGE, M_RANGE, offs), "WG_NEW with port 0: %s", M_RANGE);
-	eps[0] = (struct wg_ep_in){ "192.0.2.1", 5, 51820, NULL, false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
-	report(expect_refused(m, EINVAL, "endpoint address must be 4 (IPv4) or 16 (IPv6) bytes", offs),
-	       "WG_NEW with a 5-byte address: EINVAL, 4 or 16 bytes");
-	eps[0] = (struct wg_ep_in){ "224.0.0.1", 0, 51820, NULL, false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
-	report(expect_refused(m, EINVAL, "endpoint address must be unicast", offs),
-	       "WG_NEW with a multicast address: EINVAL, must be unicast");
-	eps[0] = (struct wg_ep_in){ "::", 0, 51820, NULL, false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_ADDR, &offs);
-	report(expect_refused(m, EINVAL, "endpoint address must be unicast", offs),
-	       "WG_NEW with the unspecified address: EINVAL, must be unicast");
-	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 0x10000, NULL, false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, 0, &offs);
-	report(expect_refused(m, EINVAL, "endpoint needs an address and a port", offs),
-	       "WG_NEW with an endpoint without a port: EINVAL");
-	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 51820, "nosuch", false };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_UPLINK, &offs);
-	report(expect_refused(m, ENOENT, "no such uplink nosuch", offs),
-	       "WG_NEW via an unknown uplink: ENOENT, no such uplink");
-	eps[0] = (struct wg_ep_in){ "192.0.2.1", 0, 51820, NULL, true };
-	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 1, 0, MWAN_WG_EP_A_USABLE, &offs);
-	report(expect_refused(m, EINVAL, "usable is read-only", offs),
-	       "WG_NEW with the output-only usable flag: EINVAL, read-only");
+	for (i = 0; i < ARRAY_SIZE(bad_ep); i++) {
+		m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, &bad_ep[i].ep, 1, 0,
+			   bad_ep[i].attr, &offs);
+		report(expect_refused(m, bad_ep[i].err, bad_ep[i].msg, offs),
+		       "WG_NEW with %s: %s", bad_ep[i].what, bad_ep[i].msg);
+	}
 	eps[0] = (struct wg_ep_in){ "2001:db8::1", 0, 51820, NULL, false };
 	eps[1] = eps[0];
 	m = wg_req(MWAN_CMD_WG_NEW, WGDEV, MWAN_WG_KEY_LEN, eps, 2, 1, 0, &offs);

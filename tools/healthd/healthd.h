@@ -35,7 +35,6 @@ struct round {
 
 /* A probe socket, read at every wake-up (uplinks.c). */
 struct hd_sock {
-	struct hd_uplink *u;
 	int family;
 	int fd;				/* -1: not open */
 };

@@ -137,8 +137,8 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	if (!u)
 		return NULL;
 	u->k = *k;
-	u->s4 = (struct hd_sock){ .u = u, .family = AF_INET, .fd = -1 };
-	u->s6 = (struct hd_sock){ .u = u, .family = AF_INET6, .fd = -1 };
+	u->s4 = (struct hd_sock){ .family = AF_INET, .fd = -1 };
+	u->s6 = (struct hd_sock){ .family = AF_INET6, .fd = -1 };
 	u->ident = (uint16_t)random();
 	u->seq = (uint16_t)random();
 	verdict_cfg_from_uplink(&cfg, k);
@@ -334,12 +334,12 @@ static uint64_t hs_period(const struct hd_uplink *u)
 	return iv > USEC_PER_SEC ? iv : USEC_PER_SEC;
 }
 
-static uint64_t real_ms(void)
+static uint64_t real_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+	return ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 /* Reads the device's newest handshake; the next poll is due in a period, or when it turns stale. */
@@ -361,7 +361,7 @@ static void poll_handshake(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		log_msg(LOG_INFO, "uplink %s: reading the handshakes of %s again",
 			u->k.name, u->k.dev);
 	u->hs_err = 0;
-	handshake_poll(&u->hs, last, real_ms(), now);
+	handshake_poll(&u->hs, last, real_us() / 1000, now);
 	judge(hd, u, now);
 	if (u->hs.state == HS_FRESH)
 		left_us = limit_us - u->hs.age_ms * 1000;
@@ -369,14 +369,6 @@ static void poll_handshake(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		left_us = u->hs.since_us + limit_us - now;
 	if (left_us < hs_period(u))
 		u->hs_next_us = now + left_us;
-}
-
-static uint64_t real_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 /* A reply to one of the uplink's rounds in flight: counted, with its RTT. */
@@ -415,9 +407,9 @@ static void read_replies(struct hd_uplink *u, uint64_t now)
 			if (socks[k]->fd < 0)
 				break;
 			n = probe_recv_batch(socks[k]->fd, socks[k]->family, p, PROBE_BATCH);
+			if (n == -EINTR)
+				break;		/* the next wake-up reads it */
 			if (n < 0) {
-				if (n == -EINTR)
-					continue;
 				log_msg(LOG_WARNING, "uplink %s: cannot read replies: %s",
 					u->k.name, strerror(-n));
 				close_socks(u);
