@@ -4,7 +4,9 @@
 # mode against mode, interleaved in one run:
 #   none       plain routing, conntrack and masquerade (no balancing)
 #   nft        the mwan3 way in nftables (nft-mwan3.sh: ct mark restore,
-#              numgen weighted map, fwmark rules), uplinks 1:1
+#              numgen weighted map, fwmark rules), uplinks 1:1, and the
+#              same 10 rules as mwan's, walked in order as mwan3 does
+#   nft-rN     the same with mwan-rN's N rules
 #   mwan       mwan.ko: 2 uplinks, 1 policy (1:1), 10 rules, the LAN's last
 #   mwan-rN    the same with N rules (N-1 that do not match, then the LAN's)
 #
@@ -30,7 +32,8 @@
 #   -f  flows of the steady measure (1024) -r  rounds (10)
 #   -R  rule counts of the mwan-rN modes (1,100,10000; 10k is 10000)
 #   -m  measures, comma-separated (steady,new)
-#   MODE  none, nft, mwan, mwan-rN (default: none nft mwan and -R's)
+#   MODE  none, nft, nft-rN, mwan, mwan-rN (default: none nft mwan and -R's
+#         mwan-rN)
 # output: "# ..." progress lines (one per run, the ratios of each round),
 # then "bench ..." lines:
 #   bench measure=M mode=X pps=MEDIAN min=N max=N ns_pkt=MEDIAN wan2_share=MEDIAN runs=N
@@ -134,16 +137,41 @@ unrules()
 mode_none()  { :; }
 unmode_none() { :; }
 
-mode_nft()
+# rules N as nft matches, for nft-mwan3.sh -r.
+nft_rules()
 {
-	lab_route_baseline
-	"$(dirname "$0")/nft-mwan3.sh" wan1=1:1 wan2=2:1 | r nft -f -
+	rules "$1" | awk '{
+		m = ""
+		for (i = 5; i < NF - 1; i++) {
+			if ($i == "from") m = m " ip saddr " $(++i)
+			else if ($i == "to") m = m " ip daddr " $(++i)
+			else if ($i == "proto") p = $(++i)
+			else if ($i == "dport") m = m " " p " dport " $(++i)
+		}
+		if (p != "" && m !~ / dport /) m = m " meta l4proto " p
+		p = ""
+		print substr(m, 2)
+	}'
 }
 
-unmode_nft()
+mode_nft_n()
 {
+	local t0=$EPOCHREALTIME t
+
+	lab_route_baseline
+	nft_rules "$1" | "$(dirname "$0")/nft-mwan3.sh" -r - wan1=1:1 wan2=2:1 | r nft -f -
+	t=$EPOCHREALTIME
+	setup_ms=$(((${t/./} - ${t0/./}) / 1000))
+}
+
+unmode_nft_n()
+{
+	local t0=$EPOCHREALTIME t
+
 	r nft delete table inet mwan3
 	lab_route_flush
+	t=$EPOCHREALTIME
+	teardown_ms=$(((${t/./} - ${t0/./}) / 1000))
 }
 
 # The same balancing from mwan.ko, per mwanctl(8).
@@ -254,10 +282,13 @@ run=()
 for mode in "${modes[@]}"; do
 	case $mode in
 	none|nft) run+=("$mode") ;;
+	nft-r[1-9]*)
+		[[ ${mode#nft-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
+		run+=("$mode") ;;
 	mwan|mwan-r[1-9]*)
 		[ "$mode" = mwan ] || [[ ${mode#mwan-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
 		if why=$(mwan_ready); then run+=("$mode"); else log "mode $mode skipped: $why"; fi ;;
-	*) fail "no mode '$mode' (none, nft, mwan, mwan-rN)" ;;
+	*) fail "no mode '$mode' (none, nft, nft-rN, mwan, mwan-rN)" ;;
 	esac
 done
 [ ${#run[@]} -gt 0 ] || skip "nothing to measure"
@@ -268,6 +299,10 @@ pairs=()
 has() { [[ " ${run[*]} " == *" $1 "* ]]; }
 for p in mwan/none mwan/nft nft/none; do
 	has "${p%/*}" && has "${p#*/}" && pairs+=("$p")
+done
+# mwan-rN against nft-rN: the same N rules both ways.
+for mode in "${run[@]}"; do
+	[[ $mode == mwan-r* ]] && has "nft-r${mode#mwan-r}" && pairs+=("$mode/nft-r${mode#mwan-r}")
 done
 rmodes=()
 for mode in "${run[@]}"; do
@@ -289,6 +324,8 @@ for ((round = 1; round <= rounds; round++)); do
 		case $mode in
 		mwan) mode_mwan_n 10 ;;
 		mwan-r*) mode_mwan_n "${mode#mwan-r}" ;;
+		nft) mode_nft_n 10 ;;
+		nft-r*) mode_nft_n "${mode#nft-r}" ;;
 		*) "mode_$mode" ;;
 		esac
 		for m in "${meas[@]}"; do
@@ -306,6 +343,8 @@ for ((round = 1; round <= rounds; round++)); do
 		case $mode in
 		mwan) unmode_mwan_n 10 ;;
 		mwan-r*) unmode_mwan_n "${mode#mwan-r}" ;;
+		nft) unmode_nft_n 10 ;;
+		nft-r*) unmode_nft_n "${mode#nft-r}" ;;
 		*) "unmode_$mode" ;;
 		esac
 		[ "$setup_ms" = 0 ] || log "round $round $mode: setup $setup_ms ms, teardown $teardown_ms ms"

@@ -29,29 +29,47 @@
 #  router (mwan, mwan-healthd) h0..h63 --- r0..r63  resp
 #    uplink uN: dev hN via 10.99.N.2 track 10.99.N.2,10.99.N.3
 #
-# usage: healthd-cpu.sh [ -t SECS ] [ -u UPLINKS ] [ -H HOST_MS ] [ -N HOST_MS ]
-#   -t  seconds measured (60)        -u  uplinks (64)
+# With -A, two builds side by side instead: ROUNDS rounds, each running
+# the mwan-healthd on PATH and then OTHER (another build of it, say the
+# previous commit's, under this checkout so that the guest sees it) for
+# SECS each, the order swapped every round; the ratio of their run_pct is
+# taken within each round.
+#
+# usage: healthd-cpu.sh [ -t SECS ] [ -u UPLINKS ] [ -H HOST_MS ] [ -N HOST_MS ] [ -A OTHER [ -r ROUNDS ] ]
+#   -t  seconds measured (60; with -A, per daemon and round)
+#   -u  uplinks (64)
 #   -H  scripts/cpuref.sh's result on the host
 #   -N  scripts/netref.sh's result on the host
+#   -A  another mwan-healthd binary to compare with
+#   -r  rounds of the comparison (10)
 # output: bench healthd uplinks=N targets=N secs=S probes_per_s=R cpu_pct=P
 #         task_pct=P idle_cpu0_pct=P run_pct=P [ slowdown=X host_cpu_pct_est=P ]
 #         [ net_slowdown=X host_cpu_pct_net_est=P ]
+#   with -A: "# round ..." lines, then
+#         bench healthd-ab uplinks=N secs=S this_run_pct=MEDIAN other_run_pct=MEDIAN
+#               ratio=other/this median=R min=R max=R rounds=N
+#         (ratio above 1: the daemon on PATH is the cheaper)
 . "$(dirname "$0")/../lib.sh"
 
 secs=60
 N=64
 host_ms=
 host_net_ms=
-while getopts t:u:H:N:h opt; do
+other=
+rounds=10
+while getopts t:u:H:N:A:r:h opt; do
 	case $opt in
 	t) secs=$OPTARG ;;
 	u) N=$OPTARG ;;
 	H) host_ms=$OPTARG ;;
 	N) host_net_ms=$OPTARG ;;
+	A) other=$OPTARG ;;
+	r) rounds=$OPTARG ;;
 	*) sed -n 's/^# \{0,1\}//; /^usage:/,/^output:/p' "$0"; exit 2 ;;
 	esac
 done
 [ "$N" -ge 1 ] && [ "$N" -le 126 ] || fail "-u: 1 to 126 uplinks"
+[ -z "$other" ] || [ -x "$other" ] || fail "-A: \"$other\" is not an executable"
 
 require_cmd jq mwanctl mwan-healthd taskset
 require_module veth
@@ -84,6 +102,56 @@ ip netns exec "$(ns resp)" sh -c "for q in /sys/class/net/r*/queues/rx-0; do ech
 ip netns exec "$R" sh -c "for q in /sys/class/net/h*/queues/rx-0; do echo 1 > \$q/rps_cpus; done"
 
 # Ticks CPU 0 was busy: user nice system irq softirq steal in /proc/stat.
+all_up()
+{
+	[ "$(mwanctl -n "$R" -j uplink show |
+	     jq '[.[] | select(.health == "up")] | length')" = "$N" ]
+}
+
+# BINARY: its run_pct over secs in $pct, once every uplink is up (then stopped).
+run_pct_of()
+{
+	local bin=$1 pid a b t0 t1
+
+	taskset -c 0 "$bin" -n "$R" -f > "$tmp/log" 2>&1 &
+	pid=$!
+	wait_for -t 30 all_up || { kill "$pid"; fail "$bin: not every uplink came up"; }
+	read -ra a < "/proc/$pid/schedstat"
+	t0=$EPOCHREALTIME
+	sleep "$secs"
+	read -ra b < "/proc/$pid/schedstat"
+	t1=$EPOCHREALTIME
+	kill "$pid"
+	wait "$pid" 2> /dev/null
+	all_up || fail "$bin: not every uplink stayed up"
+	# The next daemon starts from the state this one left: all up, no transition.
+	pct=$(awk -v n="$((b[0] - a[0]))" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", n / 1e7 / (b - a) }')
+}
+
+if [ -n "$other" ]; then
+	this=$(command -v mwan-healthd)
+	ratios=() these=() others=()
+	for ((r = 0; r < rounds; r++)); do
+		if ((r % 2)); then
+			run_pct_of "$other"; o=$pct
+			run_pct_of "$this"; t=$pct
+		else
+			run_pct_of "$this"; t=$pct
+			run_pct_of "$other"; o=$pct
+		fi
+		ratio=$(awk -v o="$o" -v t="$t" 'BEGIN { printf "%.3f", o / t }')
+		echo "# round $((r + 1)): this run_pct=$t other run_pct=$o other/this=$ratio"
+		these+=("$t") others+=("$o") ratios+=("$ratio")
+	done
+	med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+		printf "%s", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	echo "bench healthd-ab uplinks=$N secs=$secs this_run_pct=$(med "${these[@]}")" \
+	     "other_run_pct=$(med "${others[@]}") ratio=other/this median=$(med "${ratios[@]}")" \
+	     "min=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)" \
+	     "max=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1) rounds=$rounds"
+	exit 0
+fi
+
 busy0() { awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 b0=$(busy0)
 t0=$EPOCHREALTIME
@@ -94,11 +162,6 @@ idle_secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
 taskset -c 0 mwan-healthd -n "$R" -f > "$tmp/log" 2>&1 &
 hd=$!
 defer kill "$hd"
-all_up()
-{
-	[ "$(mwanctl -n "$R" -j uplink show |
-	     jq '[.[] | select(.health == "up")] | length')" = "$N" ]
-}
 wait_for -t 30 all_up
 
 # CLK_TCK ticks of CPU (user + system): fields 14 and 15 of /proc/PID/stat.

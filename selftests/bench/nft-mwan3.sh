@@ -9,10 +9,18 @@
 # table per uplink, does the rest (lab_route_baseline in selftests/lab.sh,
 # or by hand as in FLOW-DESIGN.md "Routing").
 #
-# usage: nft-mwan3.sh [ -i LANIF ] [ -m MASK ] [ -c PREFIX,... ] UPLINK=INDEX[:WEIGHT]...
+# With -r, only flows that match one of the rules are balanced, as mwan3
+# does it: a chain of the rules in order, walked one by one, the first
+# match going to the balancing; a flow that matches none is left to the
+# main table (and gets no mark, so it is looked at again on every packet,
+# as in mwan3).
+#
+# usage: nft-mwan3.sh [ -i LANIF ] [ -m MASK ] [ -c PREFIX,... ] [ -r FILE ] UPLINK=INDEX[:WEIGHT]...
 #   -i  interface the LAN's flows arrive on (lan0)
 #   -m  mark mask, contiguous (0x00ff0000, mwan.ko's default mark_mask)
 #   -c  directly connected prefixes, never balanced (the lab's LAN)
+#   -r  rules, one nft match per line ("ip saddr 10.0.0.0/24 udp dport 53");
+#       "-" reads them from stdin. Without -r every flow from LANIF is balanced
 #   UPLINK=INDEX:WEIGHT  mark = INDEX << shift of MASK; weight 1 if left out
 # example: nft-mwan3.sh wan1=1:1 wan2=2:3 | ip netns exec ROUTER nft -f -
 set -eu
@@ -20,6 +28,7 @@ set -eu
 lan=lan0
 mask=0x00ff0000
 connected=10.250.250.0/29,fd00:250:250::/64
+rules=
 
 usage()
 {
@@ -27,11 +36,12 @@ usage()
 	exit "$1"
 }
 
-while getopts i:m:c:h opt; do
+while getopts i:m:c:r:h opt; do
 	case $opt in
 	i) lan=$OPTARG ;;
 	m) mask=$OPTARG ;;
 	c) connected=$OPTARG ;;
+	r) rules=$OPTARG ;;
 	h) usage 0 ;;
 	*) usage 2 >&2 ;;
 	esac
@@ -78,6 +88,9 @@ for p in ${connected//,/ }; do
 	esac
 done
 
+balance="goto balance"
+[ -z "$rules" ] || balance="jump rules"
+
 cat <<EOF
 table inet mwan3 {
 	set connected4 {
@@ -96,8 +109,17 @@ table inet mwan3 {
 		fib daddr type local return
 		ip daddr @connected4 return
 		ip6 daddr @connected6 return
+		$balance
+	}
+	chain balance {
 		meta mark set numgen random mod $total map { $map }
 		ct mark set meta mark
 	}
-}
 EOF
+if [ -n "$rules" ]; then
+	echo "	chain rules {"
+	[ "$rules" = - ] && rules=/dev/stdin
+	grep -v '^[[:space:]]*$' "$rules" | sed 's/^/		/; s/$/ goto balance/'
+	echo "	}"
+fi
+echo "}"

@@ -60,6 +60,47 @@ static void test_window(void)
 	   "window: huge RTTs are clamped, not mistaken for losses or overflowed");
 }
 
+/* The running sums against a walk over the last WINDOW_SIZE probes, after every add. */
+static void test_window_running(void)
+{
+	uint32_t hist[5 * WINDOW_SIZE], seed = 1, rtt;
+	unsigned int i, j, n, answered, bad = 0;
+	uint64_t sum;
+	uint8_t loss;
+	struct window_stats s;
+	struct window w;
+	bool lost;
+
+	window_reset(&w);
+	for (i = 0; i < sizeof(hist) / sizeof(hist[0]); i++) {
+		seed = seed * 1103515245 + 12345;
+		lost = (seed >> 16) % 4 == 0;
+		rtt = (seed >> 8) % 200000;
+		hist[i] = lost ? UINT32_MAX : rtt;
+		window_add(&w, !lost, rtt);
+		n = i + 1 < WINDOW_SIZE ? i + 1 : WINDOW_SIZE;
+		sum = answered = 0;
+		for (j = i + 1 - n; j <= i; j++) {
+			if (hist[j] == UINT32_MAX)
+				continue;
+			answered++;
+			sum += hist[j];
+		}
+		window_stats(&w, &s);
+		verdict_metrics(&w, 1, &rtt, &loss);
+		if (s.probes != n || s.answered != answered ||
+		    s.avg_us != (answered ? sum / answered : 0) ||
+		    s.loss_pct != (n - answered) * 100 / n ||
+		    rtt != s.avg_us || loss != s.loss_pct)
+			bad++;
+	}
+	ok(!bad, "window: running sums agree with a walk after each of %u adds (%u differ)",
+	   i, bad);
+	window_reset(&w);
+	window_stats(&w, &s);
+	ok(!w.answered && !w.sum_us && !s.probes, "window: reset clears the running sums");
+}
+
 static void addr(struct inet_addr *a, const char *s)
 {
 	a->family = strchr(s, ':') ? AF_INET6 : AF_INET;
@@ -336,6 +377,7 @@ static void test_echo(void)
 int main(void)
 {
 	test_window();
+	test_window_running();
 	test_targets();
 	test_hysteresis();
 	test_metrics_moved();

@@ -176,7 +176,10 @@ static int run(struct hd *hd, const sigset_t *wait)
 int main(int argc, char **argv)
 {
 	struct healthd_args a;
-	struct hd hd = { 0 };
+	struct hd hd = {
+		.s4 = { .family = AF_INET, .fd = -1 },
+		.s6 = { .family = AF_INET6, .fd = -1 },
+	};
 	sigset_t wait;
 	int ret;
 
@@ -225,5 +228,6 @@ int main(int argc, char **argv)
 	mwan_nl_close(&hd.req);
 	close(hd.epfd);
 	free(hd.up);
+	free(hd.by_ident);
 	return ret;
 }

@@ -33,10 +33,11 @@ struct round {
 	uint32_t rtt_us[TARGETS_MAX];
 };
 
-/* A probe socket, read at every wake-up (uplinks.c). */
+/* A family's probe socket, every uplink's, read at every wake-up (uplinks.c). */
 struct hd_sock {
 	int family;
-	int fd;				/* -1: not open */
+	int fd;				/* -1: not open (opened when first needed) */
+	int err;			/* the last open error said, to say it once */
 };
 
 struct hd_uplink {
@@ -46,9 +47,7 @@ struct hd_uplink {
 	unsigned int ntargets;
 	struct verdict v;
 
-	struct hd_sock s4, s6;
-	uint32_t sock_ifindex, sock_mark;
-	uint16_t ident, seq;
+	uint16_t ident, seq;		/* ident: unique among the uplinks */
 
 	uint64_t next_send_us;
 	struct round rounds[ROUNDS_MAX];
@@ -71,7 +70,7 @@ struct hd_uplink {
 	uint8_t health;			/* what we tell the kernel: ICMP and handshake combined */
 
 	bool warned_targets;		/* "not probed" said once */
-	int sock_err;			/* the last socket error said, to say it once */
+	int send_err;			/* the last send error said, to say it once */
 	bool seen;			/* in the dump being applied */
 };
 
@@ -89,8 +88,10 @@ struct hd_wg {
 
 struct hd {
 	int epfd;			/* the event socket's */
+	struct hd_sock s4, s6;		/* the probe sockets */
 	struct hd_uplink **up;
 	unsigned int n, size;
+	struct hd_uplink **by_ident;	/* 65536 slots, by echo identifier: a reply's uplink */
 
 	struct mwan_nl req;		/* requests: dumps and writes */
 	struct mwan_nl ev;		/* the events group and nlctrl notifications */
@@ -117,9 +118,8 @@ struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name);
 int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now);
 void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
-/* Sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
+/* Reads replies, sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
-/* Reads replies; resolves the uplink's rounds they complete (no scan of the others). */
 
 /* wgsets.c */
 /* A set from a dump (dump) or an event: writes its active endpoint if it changed. */

@@ -15,10 +15,6 @@
 #include "echo.h"
 #include "probe.h"
 
-#ifndef SO_BINDTOIFINDEX
-#define SO_BINDTOIFINDEX 62
-#endif
-
 /* The echo header and a payload that names us to whoever captures it. */
 struct echo {
 	uint8_t type;
@@ -62,18 +58,28 @@ static int set_filter(int fd, int family)
 	}
 }
 
-int probe_open(int family, uint32_t ifindex, uint32_t mark)
+/*
+ * Every uplink's replies share the socket: a large receive buffer (with
+ * CAP_NET_ADMIN past net.core.rmem_max) holds 64 uplinks' replies between
+ * two wake-ups with room to spare.
+ */
+#define PROBE_RCVBUF		(4 << 20)
+
+int probe_open(int family)
 {
 	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int fd, idx = ifindex, err, one = 1;
+	int fd, err, one = 1, rcvbuf = PROBE_RCVBUF;
 
 	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (set_filter(fd, family) ||
 	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &idx, sizeof(idx)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) {
+	    (family == AF_INET ?
+	     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) :
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)))) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -81,7 +87,45 @@ int probe_open(int family, uint32_t ifindex, uint32_t mark)
 	return fd;
 }
 
-int probe_send(int fd, const struct inet_addr *dst, uint16_t ident, uint16_t seq)
+/* The control messages of a request: the uplink's mark and device. */
+union probe_cmsg {
+	char b[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
+
+static size_t probe_cmsg(union probe_cmsg *c, int family, uint32_t ifindex, uint32_t mark)
+{
+	struct msghdr m = { .msg_control = c->b, .msg_controllen = sizeof(c->b) };
+	struct cmsghdr *h;
+
+	memset(c, 0, sizeof(*c));
+	h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SO_MARK;
+	h->cmsg_len = CMSG_LEN(sizeof(mark));
+	memcpy(CMSG_DATA(h), &mark, sizeof(mark));
+	h = CMSG_NXTHDR(&m, h);
+	if (family == AF_INET) {
+		struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex };
+
+		h->cmsg_level = IPPROTO_IP;
+		h->cmsg_type = IP_PKTINFO;
+		h->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(h), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { .ipi6_ifindex = ifindex };
+
+		h->cmsg_level = IPPROTO_IPV6;
+		h->cmsg_type = IPV6_PKTINFO;
+		h->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(h), &pi, sizeof(pi));
+		return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(sizeof(pi));
+	}
+}
+
+int probe_send(int fd, const struct inet_addr *dst, uint32_t ifindex, uint32_t mark,
+	       uint16_t ident, uint16_t seq)
 {
 	struct echo e = {
 		.type = dst->family == AF_INET ? ICMP_ECHO : ICMPV6_ECHO_REQUEST,
@@ -90,39 +134,57 @@ int probe_send(int fd, const struct inet_addr *dst, uint16_t ident, uint16_t seq
 	};
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	const struct sockaddr *sa;
-	socklen_t salen;
+	struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	union probe_cmsg c;
 
 	memcpy(e.data, payload, sizeof(e.data));
 	if (dst->family == AF_INET) {
 		/* ICMPv6's checksum covers a pseudo-header: the kernel fills that one in. */
 		e.csum = csum(&e, sizeof(e));
 		sin.sin_addr = dst->v4;
-		sa = (const struct sockaddr *)&sin;
-		salen = sizeof(sin);
+		m.msg_name = &sin;
+		m.msg_namelen = sizeof(sin);
 	} else {
 		sin6.sin6_addr = dst->v6;
-		sa = (const struct sockaddr *)&sin6;
-		salen = sizeof(sin6);
+		/* A link-local target (a gateway's fe80::) is the device's. */
+		if (IN6_IS_ADDR_LINKLOCAL(&dst->v6))
+			sin6.sin6_scope_id = ifindex;
+		m.msg_name = &sin6;
+		m.msg_namelen = sizeof(sin6);
 	}
-	if (sendto(fd, &e, sizeof(e), 0, sa, salen) < 0)
+	m.msg_control = c.b;
+	m.msg_controllen = probe_cmsg(&c, dst->family, ifindex, mark);
+	if (sendmsg(fd, &m, 0) < 0)
 		return -errno;
 	return 0;
 }
 
-static uint64_t rx_time(struct msghdr *m)
+/* The kernel's receive time (CLOCK_REALTIME) and the device the reply came in on. */
+static void rx_info(struct msghdr *m, struct probe_reply *r)
 {
 	struct cmsghdr *c;
 	struct timespec ts;
 
 	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS ||
-		    c->cmsg_len < CMSG_LEN(sizeof(ts)))
-			continue;
-		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-		return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			r->rx_real_us = ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			r->ifindex = (uint32_t)pi.ipi_ifindex;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			r->ifindex = pi.ipi6_ifindex;
+		}
 	}
-	return 0;
 }
 
 int probe_recv_batch(int fd, int family, struct probe_reply *r, unsigned int max)
@@ -130,7 +192,8 @@ int probe_recv_batch(int fd, int family, struct probe_reply *r, unsigned int max
 	/* Headers and the echo header are all we read: the rest is cut (MSG_TRUNC). */
 	uint8_t buf[PROBE_BATCH][128] __attribute__((aligned(8)));
 	union {
-		char b[CMSG_SPACE(sizeof(struct timespec))];
+		char b[CMSG_SPACE(sizeof(struct timespec)) +
+		       CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl[PROBE_BATCH];
 	struct sockaddr_storage ss[PROBE_BATCH];
@@ -167,7 +230,7 @@ int probe_recv_batch(int fd, int family, struct probe_reply *r, unsigned int max
 			r[i].from.v4 = ((const struct sockaddr_in *)&ss[i])->sin_addr;
 		else
 			r[i].from.v6 = ((const struct sockaddr_in6 *)&ss[i])->sin6_addr;
-		r[i].rx_real_us = rx_time(&mm[i].msg_hdr);
+		rx_info(&mm[i].msg_hdr, &r[i]);
 	}
 	return n;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ICMP and ICMPv6 echo over raw sockets, each bound to one uplink's device
- * and carrying its mark, so that a probe leaves through that uplink (its
- * "ip rule fwmark" table) whatever the main table says. Needs CAP_NET_RAW
- * (the socket) and CAP_NET_ADMIN (SO_MARK).
+ * ICMP and ICMPv6 echo over one raw socket per family for all uplinks.
+ * Each request carries its uplink's mark and device as control messages
+ * (SO_MARK, IP_PKTINFO/IPV6_PKTINFO), so that it leaves through that
+ * uplink (its "ip rule fwmark" table) whatever the main table says; each
+ * reply comes with the device it arrived on. Needs CAP_NET_RAW (the
+ * socket) and CAP_NET_ADMIN (the mark).
  */
 #ifndef MWAN_HEALTHD_PROBE_H
 #define MWAN_HEALTHD_PROBE_H
@@ -17,12 +19,13 @@
 /*
  * A non-blocking raw socket that receives only echo replies, each with the
  * time the kernel received it (SO_TIMESTAMPNS: replies may be read late,
- * their RTT stays exact); -errno on failure.
+ * their RTT stays exact) and its device; -errno on failure.
  */
-int probe_open(int family, uint32_t ifindex, uint32_t mark);
+int probe_open(int family);
 
-/* Sends an echo request; 0 or -errno (the probe is then lost). */
-int probe_send(int fd, const struct inet_addr *dst, uint16_t ident, uint16_t seq);
+/* Sends an echo request out of ifindex with mark; 0 or -errno (the probe is then lost). */
+int probe_send(int fd, const struct inet_addr *dst, uint32_t ifindex, uint32_t mark,
+	       uint16_t ident, uint16_t seq);
 
 /* A datagram as read from a probe socket. */
 struct probe_reply {
@@ -30,10 +33,11 @@ struct probe_reply {
 	struct inet_addr from;
 	uint16_t ident, seq;
 	uint64_t rx_real_us;		/* kernel receive time, CLOCK_REALTIME; 0 if not given */
+	uint32_t ifindex;		/* the device it came in on; 0 if not given */
 };
 
 /* Datagrams read by one probe_recv_batch() at most. */
-#define PROBE_BATCH		16
+#define PROBE_BATCH		64
 
 /*
  * Reads up to max (at most PROBE_BATCH) waiting datagrams with one system

@@ -6,10 +6,13 @@
  * answered or its timeout has passed, strictly in the order rounds were
  * sent, so the hysteresis counts rounds in time order.
  *
- * Rounds of uplinks with the same interval go out together, on multiples
- * of the interval, and replies are not read as they come: every wake-up
- * reads each uplink's socket once (recvmmsg), then resolves and sends. So
- * 64 uplinks cost about ten wake-ups a second, not one per reply. A reply
+ * All uplinks share one raw socket per family: a request names its
+ * uplink's device and mark, a reply's echo identifier (unique per uplink)
+ * and device name its uplink. Rounds of uplinks with the same interval go
+ * out together, on multiples of the interval, and replies are not read as
+ * they come: every wake-up drains the two sockets (recvmmsg, 64 replies a
+ * call), then resolves and sends. So 64 uplinks cost about ten wake-ups a
+ * second, not one per reply, and a few system calls each. A reply
  * read late keeps its exact RTT: the kernel stamps it on receipt
  * (SO_TIMESTAMPNS). A round all targets answered resolves at the next
  * wake-up, at most an interval later; one left unanswered resolves at its
@@ -37,13 +40,11 @@ struct hd_uplink *hd_uplink_find(struct hd *hd, const char *name)
 	return NULL;
 }
 
-static void close_socks(struct hd_uplink *u)
+static void close_sock(struct hd_sock *s)
 {
-	if (u->s4.fd >= 0)
-		close(u->s4.fd);
-	if (u->s6.fd >= 0)
-		close(u->s6.fd);
-	u->s4.fd = u->s6.fd = -1;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
 }
 
 static uint32_t k_u32(const struct uplink *k, uint32_t flag, uint32_t val, uint32_t dflt)
@@ -93,7 +94,6 @@ static void set_targets(struct hd_uplink *u, const struct inet_addr *t, unsigned
 	u->ntargets = n;
 	u->nrounds = 0;
 	u->warned_targets = false;
-	close_socks(u);
 }
 
 static void log_new(const struct hd_uplink *u)
@@ -126,6 +126,11 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	struct hd_uplink *u, **v;
 	struct verdict_cfg cfg;
 
+	if (!hd->by_ident) {
+		hd->by_ident = calloc(UINT16_MAX + 1, sizeof(*hd->by_ident));
+		if (!hd->by_ident)
+			return NULL;
+	}
 	if (hd->n == hd->size) {
 		v = realloc(hd->up, (hd->size * 2 + 16) * sizeof(*v));
 		if (!v)
@@ -137,9 +142,11 @@ static struct hd_uplink *add(struct hd *hd, const struct uplink *k, uint64_t now
 	if (!u)
 		return NULL;
 	u->k = *k;
-	u->s4 = (struct hd_sock){ .family = AF_INET, .fd = -1 };
-	u->s6 = (struct hd_sock){ .family = AF_INET6, .fd = -1 };
-	u->ident = (uint16_t)random();
+	/* Replies from the shared sockets find their uplink by identifier. */
+	do
+		u->ident = (uint16_t)random();
+	while (hd->by_ident[u->ident]);
+	hd->by_ident[u->ident] = u;
 	u->seq = (uint16_t)random();
 	verdict_cfg_from_uplink(&cfg, k);
 	verdict_init(&u->v, &cfg, k_u32(k, UPLINK_F_HEALTH, k->health, MWAN_HEALTH_UNKNOWN));
@@ -171,8 +178,6 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 	u->seen = true;
 	old_interval = interval_us(u);
 	old_timeout = timeout_us(u);
-	if (k->ifindex != u->k.ifindex || k->mark != u->k.mark)
-		close_socks(u);
 	if (k->admin != u->k.admin && k->admin == MWAN_ADMIN_AUTO)
 		u->health_sent = false;	/* the kernel goes by our verdict again: say it */
 	u->k = *k;
@@ -197,12 +202,6 @@ int hd_uplink_apply(struct hd *hd, const struct uplink *k, uint64_t now)
 	return 0;
 }
 
-static void free_uplink(struct hd_uplink *u)
-{
-	close_socks(u);
-	free(u);
-}
-
 void hd_uplink_del(struct hd *hd, const char *name)
 {
 	unsigned int i;
@@ -211,43 +210,54 @@ void hd_uplink_del(struct hd *hd, const char *name)
 		if (strcmp(hd->up[i]->k.name, name))
 			continue;
 		log_msg(LOG_INFO, "uplink %s: deleted, no longer probed", name);
-		free_uplink(hd->up[i]);
+		hd->by_ident[hd->up[i]->ident] = NULL;
+		free(hd->up[i]);
 		hd->up[i] = hd->up[--hd->n];
 		return;
 	}
 }
 
+/* Without uplinks the sockets go too (a module reload, the exit). */
 void hd_uplink_clear(struct hd *hd)
 {
-	while (hd->n)
-		free_uplink(hd->up[--hd->n]);
+	while (hd->n) {
+		hd->n--;
+		hd->by_ident[hd->up[hd->n]->ident] = NULL;
+		free(hd->up[hd->n]);
+	}
+	close_sock(&hd->s4);
+	close_sock(&hd->s6);
 }
 
-/* The socket of a family for the uplink's current device and mark; -1 if none. */
-static int sock(struct hd_uplink *u, int family)
+static const char *family_str(int family)
 {
-	struct hd_sock *s = family == AF_INET ? &u->s4 : &u->s6;
+	return family == AF_INET ? "" : " over IPv6";
+}
+
+/* The family's probe socket, opened when first needed; -1 if it cannot be. */
+static int sock(struct hd *hd, int family)
+{
+	struct hd_sock *s = family == AF_INET ? &hd->s4 : &hd->s6;
 	int ret;
 
 	if (s->fd >= 0)
 		return s->fd;
-	if (!u->k.ifindex)
-		ret = -ENODEV;
-	else
-		ret = probe_open(family, u->k.ifindex, u->k.mark);
+	ret = probe_open(family);
 	if (ret < 0) {
-		if (ret != u->sock_err)
-			log_msg(LOG_WARNING, "uplink %s: cannot probe%s: %s", u->k.name,
-				family == AF_INET ? "" : " over IPv6", strerror(-ret));
-		u->sock_err = ret;
+		if (ret != s->err)
+			log_msg(LOG_WARNING, "cannot probe%s: %s", family_str(family),
+				strerror(-ret));
+		s->err = ret;
 		return -1;
 	}
-	u->sock_err = 0;
+	if (s->err)
+		log_msg(LOG_INFO, "probing%s again", family_str(family));
+	s->err = 0;
 	s->fd = ret;
 	return ret;
 }
 
-static void send_round(struct hd_uplink *u, uint64_t now)
+static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
 	struct round *r;
 	unsigned int i;
@@ -259,18 +269,18 @@ static void send_round(struct hd_uplink *u, uint64_t now)
 	memset(r, 0, sizeof(*r));
 	r->seq = u->seq++;
 	r->sent_us = now;
+	/* A probe not sent is counted as lost. */
 	for (i = 0; i < u->ntargets; i++) {
-		fd = sock(u, u->target[i].family);
+		fd = sock(hd, u->target[i].family);
 		if (fd < 0)
-			continue;	/* counted as lost */
-		ret = probe_send(fd, &u->target[i], u->ident, r->seq);
-		if (ret < 0 && ret != u->sock_err) {
-			log_msg(LOG_DEBUG, "uplink %s: probe not sent: %s", u->k.name,
-				strerror(-ret));
-			u->sock_err = ret;
-		}
-		if (ret == -ENODEV || ret == -ENXIO)
-			close_socks(u);
+			continue;
+		ret = u->k.ifindex ? probe_send(fd, &u->target[i], u->k.ifindex, u->k.mark,
+						u->ident, r->seq) : -ENODEV;
+		if (ret < 0 && ret != u->send_err)
+			log_msg(ret == -ENODEV ? LOG_WARNING : LOG_DEBUG,
+				"uplink %s: cannot probe%s: %s", u->k.name,
+				family_str(u->target[i].family), strerror(-ret));
+		u->send_err = ret;
 	}
 }
 
@@ -378,8 +388,8 @@ static void answer(struct hd_uplink *u, const struct probe_reply *p, uint64_t rx
 	struct round *r;
 	unsigned int i;
 
-	if (!p->echo || p->ident != u->ident || age >= u->nrounds)
-		return;		/* not ours, resolved already, or never sent */
+	if (age >= u->nrounds)
+		return;		/* resolved already, or never sent */
 	r = &u->rounds[(u->oldest + age) % ROUNDS_MAX];
 	if (rx_us < r->sent_us)
 		rx_us = r->sent_us;
@@ -393,11 +403,20 @@ static void answer(struct hd_uplink *u, const struct probe_reply *p, uint64_t rx
 	}
 }
 
-/* Reads what waits on the uplink's sockets; a socket that fails is closed. */
-static void read_replies(struct hd_uplink *u, uint64_t now)
+/* The uplink a reply is for: the identifier, then the device it came in on. */
+static struct hd_uplink *reply_uplink(struct hd *hd, const struct probe_reply *p)
 {
-	struct hd_sock *socks[] = { &u->s4, &u->s6 };
+	struct hd_uplink *u = hd->by_ident ? hd->by_ident[p->ident] : NULL;
+
+	return u && p->ifindex == u->k.ifindex ? u : NULL;
+}
+
+/* Drains both sockets; a socket that fails is closed (and opened again at the next send). */
+static void read_replies(struct hd *hd, uint64_t now)
+{
+	struct hd_sock *socks[] = { &hd->s4, &hd->s6 };
 	struct probe_reply p[PROBE_BATCH];
+	struct hd_uplink *u;
 	uint64_t real = 0, rx;
 	unsigned int k;
 	int i, n;
@@ -410,14 +429,16 @@ static void read_replies(struct hd_uplink *u, uint64_t now)
 			if (n == -EINTR)
 				break;		/* the next wake-up reads it */
 			if (n < 0) {
-				log_msg(LOG_WARNING, "uplink %s: cannot read replies: %s",
-					u->k.name, strerror(-n));
-				close_socks(u);
-				return;
+				log_msg(LOG_WARNING, "cannot read replies%s: %s",
+					family_str(socks[k]->family), strerror(-n));
+				close_sock(socks[k]);
+				break;
 			}
 			if (n && !real)
 				real = real_us();
-			for (i = 0; i < n && u->nrounds; i++) {
+			for (i = 0; i < n; i++) {
+				if (!p[i].echo || !(u = reply_uplink(hd, &p[i])))
+					continue;
 				/* Received that long before now, by the monotonic clock. */
 				rx = now;
 				if (p[i].rx_real_us && p[i].rx_real_us <= real &&
@@ -445,8 +466,6 @@ static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		u->warned_targets = true;
 		goto out;
 	}
-	if (u->nrounds)
-		read_replies(u, now);
 	while (u->nrounds && resolvable(u, &u->rounds[u->oldest], now))
 		resolve(hd, u, now);
 	if (now >= u->next_send_us) {
@@ -455,7 +474,7 @@ static uint64_t run_one(struct hd *hd, struct hd_uplink *u, uint64_t now)
 			hd->lag_max_us = late;
 		hd->lag_sum_us += late;
 		hd->lag_n++;
-		send_round(u, now);
+		send_round(hd, u, now);
 		/* The next multiple of the interval: with every uplink of that interval. */
 		u->next_send_us = (now / iv + 1) * iv;
 	}
@@ -481,6 +500,7 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 	uint64_t next = UINT64_MAX, t;
 	unsigned int i;
 
+	read_replies(hd, now);
 	for (i = 0; i < hd->n; i++) {
 		if (hd->up[i]->retry_us && hd->up[i]->retry_us <= now)
 			hd->up[i]->retry_us = 0;

@@ -20,12 +20,24 @@ void window_reset(struct window *w)
 {
 	w->head = 0;
 	w->count = 0;
+	w->answered = 0;
+	w->sum_us = 0;
 }
 
 void window_add(struct window *w, bool answered, uint32_t rtt_us)
 {
+	uint32_t old = w->rtt_us[w->head];
+
 	if (rtt_us > WINDOW_RTT_MAX)
 		rtt_us = WINDOW_RTT_MAX;
+	if (w->count == WINDOW_SIZE && old != WINDOW_LOST) {
+		w->answered--;
+		w->sum_us -= old;
+	}
+	if (answered) {
+		w->answered++;
+		w->sum_us += rtt_us;
+	}
 	w->rtt_us[w->head] = answered ? rtt_us : WINDOW_LOST;
 	w->head = (w->head + 1) % WINDOW_SIZE;
 	if (w->count < WINDOW_SIZE)
@@ -51,26 +63,20 @@ static uint64_t isqrt(uint64_t x)
 
 void window_stats(const struct window *w, struct window_stats *s)
 {
-	uint64_t sum = 0, sq = 0, avg;
+	uint64_t sq = 0, avg;
 	unsigned int i;
 	int64_t d;
 	uint32_t v;
 
 	memset(s, 0, sizeof(*s));
 	s->probes = w->count;
-	for (i = 0; i < w->count; i++) {
-		v = w->rtt_us[i];
-		if (v == WINDOW_LOST)
-			continue;
-		s->answered++;
-		sum += v;
-	}
+	s->answered = w->answered;
 	if (!s->probes)
 		return;
 	s->loss_pct = (s->probes - s->answered) * 100 / s->probes;
 	if (!s->answered)
 		return;
-	avg = sum / s->answered;
+	avg = w->sum_us / s->answered;
 	for (i = 0; i < w->count; i++) {
 		v = w->rtt_us[i];
 		if (v == WINDOW_LOST)
@@ -201,20 +207,20 @@ bool verdict_round(struct verdict *v, bool ok, uint32_t rtt_us, uint8_t loss_pct
 bool verdict_metrics(const struct window *w, unsigned int n, uint32_t *rtt_us,
 		     uint8_t *loss_pct)
 {
-	struct window_stats s;
 	uint64_t rtt = 0, loss = 0;
 	unsigned int i, with_rtt = 0;
 	bool judged = n > 0;
 
+	/* Every round: the windows' running sums, no walk (window_stats() does one). */
 	for (i = 0; i < n; i++) {
-		window_stats(&w[i], &s);
-		if (s.probes < WINDOW_MIN_JUDGE)
+		if (w[i].count < WINDOW_MIN_JUDGE)
 			judged = false;
-		if (s.answered) {
-			rtt += s.avg_us;
+		if (w[i].answered) {
+			rtt += w[i].sum_us / w[i].answered;
 			with_rtt++;
 		}
-		loss += s.loss_pct;
+		if (w[i].count)
+			loss += (w[i].count - w[i].answered) * 100 / w[i].count;
 	}
 	*rtt_us = with_rtt ? rtt / with_rtt : 0;
 	*loss_pct = n ? loss / n : 0;

@@ -25,6 +25,8 @@ struct window {
 	uint32_t rtt_us[WINDOW_SIZE];	/* UINT32_MAX: lost */
 	unsigned int head;		/* next slot to write */
 	unsigned int count;		/* slots in use, up to WINDOW_SIZE */
+	unsigned int answered;		/* slots not lost */
+	uint64_t sum_us;		/* of their RTTs: each round's average costs no walk */
 };
 
 struct window_stats {
