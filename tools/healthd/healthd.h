@@ -70,7 +70,7 @@ struct hd_uplink {
 	uint8_t health;			/* what we tell the kernel: ICMP and handshake combined */
 
 	bool warned_targets;		/* "not probed" said once */
-	int send_err;			/* the last send error said, to say it once */
+	int send_err[2];		/* the last round's send error, IPv4 and IPv6 */
 	bool seen;			/* in the dump being applied */
 };
 

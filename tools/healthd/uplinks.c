@@ -261,7 +261,7 @@ static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
 	struct round *r;
 	unsigned int i;
-	int fd, ret;
+	int fd, ret, f, err[2] = { 0, 0 };
 
 	if (u->nrounds == ROUNDS_MAX)
 		return;
@@ -276,12 +276,17 @@ static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 			continue;
 		ret = u->k.ifindex ? probe_send(fd, &u->target[i], u->k.ifindex, u->k.mark,
 						u->ident, r->seq) : -ENODEV;
-		if (ret < 0 && ret != u->send_err)
+		f = u->target[i].family == AF_INET6;
+		if (ret < 0 && ret != u->send_err[f])
 			log_msg(ret == -ENODEV ? LOG_WARNING : LOG_DEBUG,
 				"uplink %s: cannot probe%s: %s", u->k.name,
 				family_str(u->target[i].family), strerror(-ret));
-		u->send_err = ret;
+		if (ret < 0)
+			err[f] = ret;
 	}
+	/* Said once while it lasts, per family: an error every round is not news. */
+	u->send_err[0] = err[0];
+	u->send_err[1] = err[1];
 }
 
 static void log_change(const struct hd_uplink *u, uint8_t old)
