@@ -58,6 +58,13 @@ fail()
 	exit 1
 }
 
+# bench_stats COL: the median (the lower middle one for an even count), min and
+# max of column COL of the lines on stdin, as "MEDIAN MIN MAX" (benchmarks).
+bench_stats()
+{
+	sort -g -k "$1,$1" | awk -v c="$1" '{ v[NR] = $c } END { printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
 skip()
 {
 	echo "$*"

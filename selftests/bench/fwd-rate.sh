@@ -366,24 +366,18 @@ for ((round = 1; round <= rounds; round++)); do
 	done
 done
 
-# The median (the lower middle one for an even count), min and max of column $1.
-stats()
-{
-	sort -g -k "$1,$1" | awk -v c="$1" '{ v[NR] = $c } END { printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
-
 for m in "${meas[@]}"; do
 	for mode in "${run[@]}"; do
 		data=${results[$m/$mode]%$'\n'}
-		read -r med lo hi <<< "$(stats 1 <<< "$data")"
-		read -r ns _ <<< "$(stats 2 <<< "$data")"
-		read -r share _ <<< "$(stats 3 <<< "$data")"
+		read -r med lo hi <<< "$(bench_stats 1 <<< "$data")"
+		read -r ns _ <<< "$(bench_stats 2 <<< "$data")"
+		read -r share _ <<< "$(bench_stats 3 <<< "$data")"
 		echo "bench measure=$m mode=$mode pps=$med min=$lo max=$hi ns_pkt=$ns wan2_share=$share runs=$rounds"
 	done
 	for p in "${pairs[@]}"; do
-		read -r med lo hi <<< "$(stats 1 <<< "${results[ratio/$m/$p]%$'\n'}")"
+		read -r med lo hi <<< "$(bench_stats 1 <<< "${results[ratio/$m/$p]%$'\n'}")"
 		echo "bench measure=$m ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
-		read -r med lo hi <<< "$(stats 1 <<< "${results[cpu/$m/$p]%$'\n'}")"
+		read -r med lo hi <<< "$(bench_stats 1 <<< "${results[cpu/$m/$p]%$'\n'}")"
 		echo "bench measure=$m cpu_ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
 	done
 done

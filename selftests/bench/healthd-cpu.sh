@@ -101,7 +101,6 @@ done | mwanctl -n "$R" -batch -
 ip netns exec "$(ns resp)" sh -c "for q in /sys/class/net/r*/queues/rx-0; do echo 2 > \$q/rps_cpus; done"
 ip netns exec "$R" sh -c "for q in /sys/class/net/h*/queues/rx-0; do echo 1 > \$q/rps_cpus; done"
 
-# Ticks CPU 0 was busy: user nice system irq softirq steal in /proc/stat.
 all_up()
 {
 	[ "$(mwanctl -n "$R" -j uplink show |
@@ -143,15 +142,15 @@ if [ -n "$other" ]; then
 		echo "# round $((r + 1)): this run_pct=$t other run_pct=$o other/this=$ratio"
 		these+=("$t") others+=("$o") ratios+=("$ratio")
 	done
-	med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-		printf "%s", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-	echo "bench healthd-ab uplinks=$N secs=$secs this_run_pct=$(med "${these[@]}")" \
-	     "other_run_pct=$(med "${others[@]}") ratio=other/this median=$(med "${ratios[@]}")" \
-	     "min=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)" \
-	     "max=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1) rounds=$rounds"
+	read -r t_med _ <<< "$(printf '%s\n' "${these[@]}" | bench_stats 1)"
+	read -r o_med _ <<< "$(printf '%s\n' "${others[@]}" | bench_stats 1)"
+	read -r med lo hi <<< "$(printf '%s\n' "${ratios[@]}" | bench_stats 1)"
+	echo "bench healthd-ab uplinks=$N secs=$secs this_run_pct=$t_med other_run_pct=$o_med" \
+	     "ratio=other/this median=$med min=$lo max=$hi rounds=$rounds"
 	exit 0
 fi
 
+# Ticks CPU 0 was busy: user nice system irq softirq steal in /proc/stat.
 busy0() { awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 b0=$(busy0)
 t0=$EPOCHREALTIME

@@ -242,16 +242,12 @@ for ((round = 1; round <= rounds; round++)); do
 	[ -z "$line" ] || log "round $round ratios:$line"
 done
 
-stats()
-{
-	sort -g -k "$1,$1" | awk -v c="$1" '{ v[NR] = $c } END { printf "%s %s %s", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
 for mode in "${modes[@]}"; do
-	read -r med lo hi <<< "$(stats 1 <<< "${results[$mode]%$'\n'}")"
-	read -r ns _ <<< "$(stats 2 <<< "${results[$mode]%$'\n'}")"
+	read -r med lo hi <<< "$(bench_stats 1 <<< "${results[$mode]%$'\n'}")"
+	read -r ns _ <<< "$(bench_stats 2 <<< "${results[$mode]%$'\n'}")"
 	echo "bench mode=$mode pps=$med min=$lo max=$hi ns_pkt=$ns runs=$rounds"
 done
 for p in "${pairs[@]}"; do
-	read -r med lo hi <<< "$(stats 1 <<< "${results[ratio/$p]%$'\n'}")"
+	read -r med lo hi <<< "$(bench_stats 1 <<< "${results[ratio/$p]%$'\n'}")"
 	echo "bench ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
 done

@@ -93,35 +93,32 @@ union probe_cmsg {
 	struct cmsghdr align;
 };
 
+static void cmsg_fill(struct cmsghdr *h, int level, int type, const void *data, size_t len)
+{
+	h->cmsg_level = level;
+	h->cmsg_type = type;
+	h->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(h), data, len);
+}
+
+/* Fills c for a request out of ifindex with mark; returns the length used. */
 static size_t probe_cmsg(union probe_cmsg *c, int family, uint32_t ifindex, uint32_t mark)
 {
 	struct msghdr m = { .msg_control = c->b, .msg_controllen = sizeof(c->b) };
+	struct in6_pktinfo pi6 = { .ipi6_ifindex = ifindex };
+	struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex };
 	struct cmsghdr *h;
+	size_t len;
 
 	memset(c, 0, sizeof(*c));
 	h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SO_MARK;
-	h->cmsg_len = CMSG_LEN(sizeof(mark));
-	memcpy(CMSG_DATA(h), &mark, sizeof(mark));
+	cmsg_fill(h, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
 	h = CMSG_NXTHDR(&m, h);
-	if (family == AF_INET) {
-		struct in_pktinfo pi = { .ipi_ifindex = (int)ifindex };
-
-		h->cmsg_level = IPPROTO_IP;
-		h->cmsg_type = IP_PKTINFO;
-		h->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(h), &pi, sizeof(pi));
-		return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(sizeof(pi));
-	} else {
-		struct in6_pktinfo pi = { .ipi6_ifindex = ifindex };
-
-		h->cmsg_level = IPPROTO_IPV6;
-		h->cmsg_type = IPV6_PKTINFO;
-		h->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(h), &pi, sizeof(pi));
-		return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(sizeof(pi));
-	}
+	if (family == AF_INET)
+		cmsg_fill(h, IPPROTO_IP, IP_PKTINFO, &pi, len = sizeof(pi));
+	else
+		cmsg_fill(h, IPPROTO_IPV6, IPV6_PKTINFO, &pi6, len = sizeof(pi6));
+	return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(len);
 }
 
 int probe_send(int fd, const struct inet_addr *dst, uint32_t ifindex, uint32_t mark,

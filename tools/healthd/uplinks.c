@@ -411,7 +411,8 @@ static void answer(struct hd_uplink *u, const struct probe_reply *p, uint64_t rx
 /* The uplink a reply is for: the identifier, then the device it came in on. */
 static struct hd_uplink *reply_uplink(struct hd *hd, const struct probe_reply *p)
 {
-	struct hd_uplink *u = hd->by_ident ? hd->by_ident[p->ident] : NULL;
+	/* The sockets exist only once an uplink, and so the table, does. */
+	struct hd_uplink *u = hd->by_ident[p->ident];
 
 	return u && p->ifindex == u->k.ifindex ? u : NULL;
 }

@@ -61,6 +61,17 @@ static uint64_t isqrt(uint64_t x)
 	return r;
 }
 
+/* From the running sums: no walk. */
+static uint8_t window_loss_pct(const struct window *w)
+{
+	return w->count ? (w->count - w->answered) * 100 / w->count : 0;
+}
+
+static uint32_t window_avg_us(const struct window *w)
+{
+	return w->answered ? w->sum_us / w->answered : 0;
+}
+
 void window_stats(const struct window *w, struct window_stats *s)
 {
 	uint64_t sq = 0, avg;
@@ -71,12 +82,10 @@ void window_stats(const struct window *w, struct window_stats *s)
 	memset(s, 0, sizeof(*s));
 	s->probes = w->count;
 	s->answered = w->answered;
-	if (!s->probes)
-		return;
-	s->loss_pct = (s->probes - s->answered) * 100 / s->probes;
+	s->loss_pct = window_loss_pct(w);
 	if (!s->answered)
 		return;
-	avg = w->sum_us / s->answered;
+	avg = window_avg_us(w);
 	for (i = 0; i < w->count; i++) {
 		v = w->rtt_us[i];
 		if (v == WINDOW_LOST)
@@ -211,16 +220,15 @@ bool verdict_metrics(const struct window *w, unsigned int n, uint32_t *rtt_us,
 	unsigned int i, with_rtt = 0;
 	bool judged = n > 0;
 
-	/* Every round: the windows' running sums, no walk (window_stats() does one). */
+	/* Every round: from the running sums (window_stats() walks for the deviation). */
 	for (i = 0; i < n; i++) {
 		if (w[i].count < WINDOW_MIN_JUDGE)
 			judged = false;
 		if (w[i].answered) {
-			rtt += w[i].sum_us / w[i].answered;
+			rtt += window_avg_us(&w[i]);
 			with_rtt++;
 		}
-		if (w[i].count)
-			loss += (w[i].count - w[i].answered) * 100 / w[i].count;
+		loss += window_loss_pct(&w[i]);
 	}
 	*rtt_us = with_rtt ? rtt / with_rtt : 0;
 	*loss_pct = n ? loss / n : 0;
