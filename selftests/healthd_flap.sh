@@ -14,7 +14,7 @@
 #                                                               .250 does not exist)
 #  uplinks: wan1, wan2 (gateways); on wan2's device q1, q2 (track .10,.250,
 #  reliability 1 and 2), fdown (gateway, state down), fup (track .250, state up),
-#  slow (gateway, rtt-max 1 ms: the lab's RTT is more)
+#  slow (gateway, rtt-max 1 ms; wan2's requests are delayed 5 ms)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/lab/flow.sh"
@@ -35,6 +35,9 @@ m uplink set fdown state down
 m uplink add fup dev wan2 via "$LAB_GW2" track "$DEAD"
 m uplink set fup state up
 m uplink add slow dev wan2 via "$LAB_GW2" rtt-max 1
+# Well over slow's rtt-max whatever the emulated machine's own RTT (no
+# other uplink on wan2 has an RTT limit, and 5 ms is far below timeouts).
+ip netns exec "$LAB_R" tc qdisc add dev wan2 root netem delay 5ms
 healthd_watch "$LAB_TMP/events"
 healthd_start
 wait_for -t 10 health_is wan1 up

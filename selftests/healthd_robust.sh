@@ -6,7 +6,8 @@
 # most a quarter skipped (left more than an interval late); the lag and
 # the daemon's CPU time are printed (under TCG both are mostly the host's
 # scheduling: 4 VMs share 2 cores here). After SIGKILL a restarted daemon
-# makes no transition for healthy uplinks; and when the module is
+# makes no transition for healthy uplinks; a request refused in the
+# middle of a batch is lost alone; and when the module is
 # unloaded and loaded again the daemon reattaches and probes the uplinks
 # added after the reload.
 #
@@ -16,7 +17,7 @@
 # check: two CPUs (it measures probe lag and RTT of 64 uplinks).
 . "$(dirname "$0")/lib.sh"
 
-require_cmd jq python3 mwanctl mwan-healthd
+require_cmd jq python3 nft mwanctl mwan-healthd
 require_module veth
 [ -n "${MWAN_KO-}" ] && [ -f "$MWAN_KO" ] || skip "MWAN_KO not set"
 mask=$(cat /sys/module/mwan/parameters/mark_mask)
@@ -102,6 +103,30 @@ secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a + 1 }')
 writes=$(grep -c '^uplink u5 changed' "$tmp/events" || true)
 log "u5: $writes writes in $secs s"
 [ "$writes" -le $((secs + 2)) ] || fail "u5 was written $writes times in $secs s"
+
+# A request the kernel refuses in the middle of a batch is lost alone: the
+# requests after it in the same sendmmsg(), other uplinks', still go. Here
+# netfilter drops u7's to its second target (the call stops there, EPERM);
+# u7 stays up on its first (reliability 1), its refused probes count as
+# lost, the error is said once, and no other uplink loses anything.
+ip netns exec "$R" nft -f - <<-EOF
+	table ip robust {
+		chain out {
+			type filter hook output priority 0; policy accept;
+			ip daddr 10.99.7.3 icmp type echo-request drop
+		}
+	}
+EOF
+sleep 3
+check_eq "$(grep -c 'uplink u7: cannot probe: Operation not permitted' "$log")" 1 \
+	"u7's refused request said, once"
+u7=$(m -j uplink show u7 | jq -r '.[0] | "\(.health) \(.loss_pct)"')
+[ "${u7% *}" = up ] && [ "${u7#* }" -gt 10 ] ||
+	fail "u7 with one target refused: health and loss $u7, want up and over 10%"
+check_eq "$(count '.name != "u7" and (.health != "up" or .loss_pct > 10)')" 0 \
+	"other uplinks down or losing probes while u7's are refused"
+ip netns exec "$R" nft delete table ip robust
+log "u7's second target refused for 3 s: u7 up, loss ${u7#* }%; the other 63 untouched"
 
 # SIGKILL and restart: the kernel's verdicts carry over, nothing changes.
 since0=$(m -j uplink show | jq '[.[].since_ms] | min')

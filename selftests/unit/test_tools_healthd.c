@@ -4,15 +4,20 @@
  * (average, deviation, loss, sliding), the choice of targets, the
  * reliability quorum, the down/up hysteresis, degraded thresholds, and a
  * restart that continues from the kernel's HEALTH without a transition,
- * and the parsing of echo replies as raw sockets return them. TAP output.
+ * the parsing of echo replies as raw sockets return them, and requests
+ * sent in one batch and answered over the host's loopback. TAP output.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 
 #include "../../tools/healthd/args.h"
 #include "../../tools/healthd/echo.h"
+#include "../../tools/healthd/probe.h"
 #include "../../tools/healthd/verdict.h"
 
 #include "tap.h"
@@ -374,6 +379,79 @@ static void test_echo(void)
 	ok(!echo_reply_parse(v6, sizeof(v6), AF_UNSPEC, &id, &seq), "echo: unknown family: refused");
 }
 
+/*
+ * Five requests to the loopback address through one probe_flush(), the
+ * third out of a device that does not exist: it alone is refused and lost,
+ * the four others go and their replies come back on lo, with their
+ * identifier and sequence. Needs CAP_NET_RAW and CAP_NET_ADMIN (the mark).
+ */
+static void test_probe_loopback(int family)
+{
+	const char *fam = family == AF_INET ? "IPv4" : "IPv6";
+	unsigned int lo_if = if_nametoindex("lo"), i, n, seen = 0, other = 0;
+	struct inet_addr lo = { .family = family };
+	struct probe_reply r[PROBE_BATCH];
+	struct probe_out o = { .n = 0 };
+	char name[64], why[96];
+	int fd, k, tries, off;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "probe: %s requests in one batch over lo", fam);
+	if (family == AF_INET) {
+		lo.v4.s_addr = htonl(INADDR_LOOPBACK);
+	} else {
+		lo.v6 = in6addr_loopback;
+		f = fopen("/proc/sys/net/ipv6/conf/lo/disable_ipv6", "r");
+		if (!f || fscanf(f, "%d", &off) != 1)
+			off = 1;
+		if (f)
+			fclose(f);
+		if (off) {
+			ok_skip(name, "no IPv6 on this host's lo");
+			return;
+		}
+	}
+	fd = probe_open(family);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "no raw socket here (%s): needs CAP_NET_RAW",
+			 strerror(-fd));
+		ok_skip(name, why);
+		return;
+	}
+	for (i = 0; i < 5; i++)
+		probe_queue(&o, &lo, i == 2 ? 0x7fffffff : lo_if, 0x42, 0x4d57, (uint16_t)(0xfffe + i));
+	n = probe_flush(fd, &o);
+	ok(n == 5 && o.n == 0, "probe: %s: 5 requests flushed, the queue empty (%u, %u)", fam, n, o.n);
+	ok(!o.err[0] && !o.err[1] && o.err[2] < 0 && !o.err[3] && !o.err[4],
+	   "probe: %s: the request out of no device refused alone (%d %d %d %d %d)", fam,
+	   o.err[0], o.err[1], o.err[2], o.err[3], o.err[4]);
+	for (tries = 0; tries < 100 && __builtin_popcount(seen) < 4; tries++) {
+		k = probe_recv_batch(fd, family, r, PROBE_BATCH);
+		if (k <= 0) {
+			usleep(10000);
+			continue;
+		}
+		for (i = 0; i < (unsigned int)k; i++) {
+			if (!r[i].echo || r[i].ident != 0x4d57)
+				continue;	/* someone else's ping */
+			if (inet_addr_equal(&r[i].from, &lo) && r[i].ifindex == lo_if &&
+			    r[i].rx_real_us && (uint16_t)(r[i].seq - 0xfffe) < 5)
+				seen |= 1u << (uint16_t)(r[i].seq - 0xfffe);
+			else
+				other++;
+		}
+	}
+	ok(seen == 0x1b && !other, "probe: %s: replies to requests 1, 2, 4 and 5 on lo, "
+	   "stamped (seen 0x%x, %u unexpected)", fam, seen, other);
+	for (i = 0; i < PROBE_BATCH + 1; i++)
+		if (!probe_queue(&o, &lo, lo_if, 0, 0x4d57, 0))
+			break;
+	ok(i == PROBE_BATCH && o.n == PROBE_BATCH, "probe: %s: the queue takes %d, no more",
+	   fam, PROBE_BATCH);
+	o.n = 0;
+	close(fd);
+}
+
 int main(void)
 {
 	test_window();
@@ -386,5 +464,7 @@ int main(void)
 	test_restart();
 	test_args();
 	test_echo();
+	test_probe_loopback(AF_INET);
+	test_probe_loopback(AF_INET6);
 	return tap_done();
 }

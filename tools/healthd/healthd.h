@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "netlink.h"
+#include "probe.h"
 #include "uplink.h"
 #include "verdict.h"
 #include "wg_genl.h"
@@ -29,7 +30,12 @@
 struct round {
 	uint16_t seq;
 	uint16_t answered;		/* bit per target */
-	uint64_t sent_us;
+	uint64_t sent_us;		/* the wake-up that sent it */
+	/*
+	 * Per target: the RTT once answered; until then, how long after
+	 * sent_us the request left (the wake-up's requests go out together,
+	 * after every uplink's round is queued).
+	 */
 	uint32_t rtt_us[TARGETS_MAX];
 };
 
@@ -38,6 +44,12 @@ struct hd_sock {
 	int family;
 	int fd;				/* -1: not open (opened when first needed) */
 	int err;			/* the last open error said, to say it once */
+	struct probe_out out;		/* requests queued at this wake-up */
+	struct hd_sent {		/* ... whose they are */
+		struct hd_uplink *u;
+		struct round *r;
+		unsigned int target;
+	} sent[PROBE_BATCH];
 };
 
 struct hd_uplink {
@@ -71,6 +83,8 @@ struct hd_uplink {
 
 	bool warned_targets;		/* "not probed" said once */
 	int send_err[2];		/* the last round's send error, IPv4 and IPv6 */
+	int round_err[2];		/* ... of the round being sent */
+	bool sending;			/* a round queued at this wake-up */
 	bool seen;			/* in the dump being applied */
 };
 

@@ -15,16 +15,6 @@
 #include "echo.h"
 #include "probe.h"
 
-/* The echo header and a payload that names us to whoever captures it. */
-struct echo {
-	uint8_t type;
-	uint8_t code;
-	uint16_t csum;
-	uint16_t ident;
-	uint16_t seq;
-	char data[16];
-};
-
 static const char payload[16] = "mwan-healthd";
 
 static uint16_t csum(const void *buf, size_t len)
@@ -87,12 +77,6 @@ int probe_open(int family)
 	return fd;
 }
 
-/* The control messages of a request: the uplink's mark and device. */
-union probe_cmsg {
-	char b[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	struct cmsghdr align;
-};
-
 static void cmsg_fill(struct cmsghdr *h, int level, int type, const void *data, size_t len)
 {
 	h->cmsg_level = level;
@@ -100,6 +84,28 @@ static void cmsg_fill(struct cmsghdr *h, int level, int type, const void *data, 
 	h->cmsg_len = CMSG_LEN(len);
 	memcpy(CMSG_DATA(h), data, len);
 }
+
+/* An echo request: the header and a payload that names us to whoever captures it. */
+struct echo {
+	uint8_t type;
+	uint8_t code;
+	uint16_t csum;
+	uint16_t ident;
+	uint16_t seq;
+	char data[16];
+};
+
+/* A request's destination. */
+union probe_to {
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
+/* A request's control messages: its uplink's mark and device. */
+union probe_cmsg {
+	char b[CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
 
 /* Fills c for a request out of ifindex with mark; returns the length used. */
 static size_t probe_cmsg(union probe_cmsg *c, int family, uint32_t ifindex, uint32_t mark)
@@ -121,40 +127,81 @@ static size_t probe_cmsg(union probe_cmsg *c, int family, uint32_t ifindex, uint
 	return CMSG_SPACE(sizeof(mark)) + CMSG_SPACE(len);
 }
 
-int probe_send(int fd, const struct inet_addr *dst, uint32_t ifindex, uint32_t mark,
-	       uint16_t ident, uint16_t seq)
+bool probe_queue(struct probe_out *o, const struct inet_addr *dst, uint32_t ifindex,
+		 uint32_t mark, uint16_t ident, uint16_t seq)
 {
-	struct echo e = {
-		.type = dst->family == AF_INET ? ICMP_ECHO : ICMPV6_ECHO_REQUEST,
-		.ident = htons(ident),
-		.seq = htons(seq),
+	if (o->n == PROBE_BATCH)
+		return false;
+	o->req[o->n++] = (struct probe_req){
+		.dst = *dst, .ifindex = ifindex, .mark = mark, .ident = ident, .seq = seq,
 	};
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct iovec iov = { .iov_base = &e, .iov_len = sizeof(e) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	union probe_cmsg c;
+	return true;
+}
 
-	memcpy(e.data, payload, sizeof(e.data));
-	if (dst->family == AF_INET) {
+/* A request's message: m's header pointing to e, to and c. */
+static void request_msg(const struct probe_req *q, struct msghdr *m, struct iovec *iov,
+			struct echo *e, union probe_to *to, union probe_cmsg *c)
+{
+	*e = (struct echo){
+		.type = q->dst.family == AF_INET ? ICMP_ECHO : ICMPV6_ECHO_REQUEST,
+		.ident = htons(q->ident),
+		.seq = htons(q->seq),
+	};
+	memcpy(e->data, payload, sizeof(e->data));
+	memset(to, 0, sizeof(*to));
+	if (q->dst.family == AF_INET) {
 		/* ICMPv6's checksum covers a pseudo-header: the kernel fills that one in. */
-		e.csum = csum(&e, sizeof(e));
-		sin.sin_addr = dst->v4;
-		m.msg_name = &sin;
-		m.msg_namelen = sizeof(sin);
+		e->csum = csum(e, sizeof(*e));
+		to->sin.sin_family = AF_INET;
+		to->sin.sin_addr = q->dst.v4;
+		m->msg_namelen = sizeof(to->sin);
 	} else {
-		sin6.sin6_addr = dst->v6;
+		to->sin6.sin6_family = AF_INET6;
+		to->sin6.sin6_addr = q->dst.v6;
 		/* A link-local target (a gateway's fe80::) is the device's. */
-		if (IN6_IS_ADDR_LINKLOCAL(&dst->v6))
-			sin6.sin6_scope_id = ifindex;
-		m.msg_name = &sin6;
-		m.msg_namelen = sizeof(sin6);
+		if (IN6_IS_ADDR_LINKLOCAL(&q->dst.v6))
+			to->sin6.sin6_scope_id = q->ifindex;
+		m->msg_namelen = sizeof(to->sin6);
 	}
-	m.msg_control = c.b;
-	m.msg_controllen = probe_cmsg(&c, dst->family, ifindex, mark);
-	if (sendmsg(fd, &m, 0) < 0)
-		return -errno;
-	return 0;
+	*iov = (struct iovec){ .iov_base = e, .iov_len = sizeof(*e) };
+	m->msg_name = to;
+	m->msg_iov = iov;
+	m->msg_iovlen = 1;
+	m->msg_control = c->b;
+	m->msg_controllen = probe_cmsg(c, q->dst.family, q->ifindex, q->mark);
+	m->msg_flags = 0;
+}
+
+unsigned int probe_flush(int fd, struct probe_out *o)
+{
+	struct echo e[PROBE_BATCH];
+	union probe_to to[PROBE_BATCH];
+	union probe_cmsg c[PROBE_BATCH];
+	struct mmsghdr mm[PROBE_BATCH];
+	struct iovec iov[PROBE_BATCH];
+	unsigned int i, n = o->n;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		request_msg(&o->req[i], &mm[i].msg_hdr, &iov[i], &e[i], &to[i], &c[i]);
+	i = 0;
+	while (i < n) {
+		ret = sendmmsg(fd, &mm[i], n - i, 0);
+		if (ret > 0) {
+			while (ret--)
+				o->err[i++] = 0;
+			continue;
+		}
+		if (ret < 0 && errno == EINTR)
+			continue;
+		/*
+		 * The kernel stops at a request it refuses and tells its error
+		 * only when it is the first: this one. It is lost; the rest go.
+		 */
+		o->err[i++] = ret < 0 ? -errno : -EIO;
+	}
+	o->n = 0;
+	return n;
 }
 
 /* The kernel's receive time (CLOCK_REALTIME) and the device the reply came in on. */

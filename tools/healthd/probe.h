@@ -23,9 +23,6 @@
  */
 int probe_open(int family);
 
-/* Sends an echo request out of ifindex with mark; 0 or -errno (the probe is then lost). */
-int probe_send(int fd, const struct inet_addr *dst, uint32_t ifindex, uint32_t mark,
-	       uint16_t ident, uint16_t seq);
 
 /* A datagram as read from a probe socket. */
 struct probe_reply {
@@ -36,8 +33,39 @@ struct probe_reply {
 	uint32_t ifindex;		/* the device it came in on; 0 if not given */
 };
 
-/* Datagrams read by one probe_recv_batch() at most. */
+/* Datagrams sent by one probe_flush() or read by one probe_recv_batch() at most. */
 #define PROBE_BATCH		64
+
+/* An echo request to send: to dst, out of ifindex with mark. */
+struct probe_req {
+	struct inet_addr dst;
+	uint32_t ifindex, mark;
+	uint16_t ident, seq;
+};
+
+/*
+ * Echo requests queued for one socket, to go out with one sendmmsg():
+ * those of every uplink whose round is due at the same wake-up.
+ */
+struct probe_out {
+	unsigned int n;			/* queued */
+	struct probe_req req[PROBE_BATCH];
+	int err[PROBE_BATCH];		/* after probe_flush(): 0, or -errno (that probe is lost) */
+};
+
+/*
+ * Queues an echo request to dst out of ifindex with mark; false (nothing
+ * queued) when PROBE_BATCH are queued already: flush them first.
+ */
+bool probe_queue(struct probe_out *o, const struct inet_addr *dst, uint32_t ifindex,
+		 uint32_t mark, uint16_t ident, uint16_t seq);
+
+/*
+ * Sends the queued requests, as few system calls as errors allow: a request
+ * the kernel refuses is lost (its err[] set), the ones after it still go.
+ * Returns how many there were (their results in err[]) and empties the queue.
+ */
+unsigned int probe_flush(int fd, struct probe_out *o);
 
 /*
  * Reads up to max (at most PROBE_BATCH) waiting datagrams with one system

@@ -11,8 +11,9 @@
  * and device name its uplink. Rounds of uplinks with the same interval go
  * out together, on multiples of the interval, and replies are not read as
  * they come: every wake-up drains the two sockets (recvmmsg, 64 replies a
- * call), then resolves and sends. So 64 uplinks cost about ten wake-ups a
- * second, not one per reply, and a few system calls each. A reply
+ * call), then resolves, queues the rounds due and sends each socket's
+ * queue (sendmmsg, 64 requests a call). So 64 uplinks cost about ten
+ * wake-ups a second, not one per reply, and a few system calls each. A reply
  * read late keeps its exact RTT: the kernel stamps it on receipt
  * (SO_TIMESTAMPNS). A round all targets answered resolves at the next
  * wake-up, at most an interval later; one left unanswered resolves at its
@@ -257,11 +258,32 @@ static int sock(struct hd *hd, int family)
 	return ret;
 }
 
+/* Sends the family's queued requests; a refused one is the round's error for the family. */
+static void flush_sends(struct hd_sock *s)
+{
+	unsigned int i, n;
+	uint64_t t;
+
+	if (!s->out.n)
+		return;
+	t = now_us();
+	n = probe_flush(s->fd, &s->out);
+	for (i = 0; i < n; i++) {
+		struct hd_sent *x = &s->sent[i];
+
+		x->r->rtt_us[x->target] = t > x->r->sent_us ? t - x->r->sent_us : 0;
+		if (s->out.err[i])
+			x->u->round_err[s->family == AF_INET6] = s->out.err[i];
+	}
+}
+
+/* Queues a round of the uplink's probes, sent by flush_sends() at the end of the wake-up. */
 static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
+	struct hd_sock *s;
 	struct round *r;
 	unsigned int i;
-	int fd, ret, f, err[2] = { 0, 0 };
+	int fd, f;
 
 	if (u->nrounds == ROUNDS_MAX)
 		return;
@@ -269,24 +291,39 @@ static void send_round(struct hd *hd, struct hd_uplink *u, uint64_t now)
 	memset(r, 0, sizeof(*r));
 	r->seq = u->seq++;
 	r->sent_us = now;
+	u->sending = true;
+	u->round_err[0] = u->round_err[1] = 0;
 	/* A probe not sent is counted as lost. */
 	for (i = 0; i < u->ntargets; i++) {
+		f = u->target[i].family == AF_INET6;
 		fd = sock(hd, u->target[i].family);
 		if (fd < 0)
 			continue;
-		ret = u->k.ifindex ? probe_send(fd, &u->target[i], u->k.ifindex, u->k.mark,
-						u->ident, r->seq) : -ENODEV;
-		f = u->target[i].family == AF_INET6;
-		if (ret < 0 && ret != u->send_err[f])
-			log_msg(ret == -ENODEV ? LOG_WARNING : LOG_DEBUG,
-				"uplink %s: cannot probe%s: %s", u->k.name,
-				family_str(u->target[i].family), strerror(-ret));
-		if (ret < 0)
-			err[f] = ret;
+		if (!u->k.ifindex) {
+			u->round_err[f] = -ENODEV;
+			continue;
+		}
+		s = f ? &hd->s6 : &hd->s4;
+		if (s->out.n == PROBE_BATCH)
+			flush_sends(s);
+		s->sent[s->out.n] = (struct hd_sent){ .u = u, .r = r, .target = i };
+		probe_queue(&s->out, &u->target[i], u->k.ifindex, u->k.mark, u->ident, r->seq);
 	}
-	/* Said once while it lasts, per family: an error every round is not news. */
-	u->send_err[0] = err[0];
-	u->send_err[1] = err[1];
+}
+
+/* Says a family's send error once while it lasts: an error every round is not news. */
+static void say_send_errors(struct hd_uplink *u)
+{
+	int f;
+
+	u->sending = false;
+	for (f = 0; f < 2; f++) {
+		if (u->round_err[f] < 0 && u->round_err[f] != u->send_err[f])
+			log_msg(u->round_err[f] == -ENODEV ? LOG_WARNING : LOG_DEBUG,
+				"uplink %s: cannot probe%s: %s", u->k.name,
+				family_str(f ? AF_INET6 : AF_INET), strerror(-u->round_err[f]));
+		u->send_err[f] = u->round_err[f];
+	}
 }
 
 static void log_change(const struct hd_uplink *u, uint8_t old)
@@ -404,7 +441,8 @@ static void answer(struct hd_uplink *u, const struct probe_reply *p, uint64_t rx
 		if (!inet_addr_equal(&u->target[i], &p->from) || (r->answered & (1u << i)))
 			continue;
 		r->answered |= 1u << i;
-		r->rtt_us[i] = rx_us - r->sent_us;
+		/* From when the request left (a reply cannot come sooner). */
+		r->rtt_us[i] = rx_us - r->sent_us > r->rtt_us[i] ? rx_us - r->sent_us - r->rtt_us[i] : 0;
 	}
 }
 
@@ -515,6 +553,11 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 		if (t < next)
 			next = t;
 	}
+	flush_sends(&hd->s4);
+	flush_sends(&hd->s6);
+	for (i = 0; i < hd->n; i++)
+		if (hd->up[i]->sending)
+			say_send_errors(hd->up[i]);
 	hd->next_us = next;
 	return next;
 }

@@ -17,9 +17,11 @@ TOOLS_PURE_SRCS := $(addprefix $(TOOLS_LIB_DIR)/, \
 	xlate_parse.c \
 	xlate_print.c)
 
-# mwan-healthd's pure parts (verdict arithmetic, command line, echo replies), likewise.
+# mwan-healthd's pure parts (verdict arithmetic, command line, echo requests
+# and replies: no libmnl, only the socket calls of probe.c), likewise.
 HEALTHD_PURE_SRCS := $(addprefix $(patsubst %/,%,$(dir $(TOOLS_LIB_DIR)))/healthd/, \
 	args.c \
 	echo.c \
+	probe.c \
 	verdict.c \
 	wgmsg.c)
