@@ -3,6 +3,10 @@
 # Small-packet forwarding rate through the lab's router, for `make bench`,
 # mode against mode, interleaved in one run:
 #   none       plain routing, conntrack and masquerade (no balancing)
+#   rules      the same, plus mwan's two "ip rule fwmark ... lookup" (that
+#              nothing here matches): what policy routing costs by itself
+#              (with any rule, the kernel walks the rules for every lookup
+#              and keeps its local and main tables apart)
 #   nft        the mwan3 way in nftables (nft-mwan3.sh: ct mark restore,
 #              numgen weighted map, fwmark rules), uplinks 1:1, and the
 #              same 10 rules as mwan's, walked in order as mwan3 does
@@ -22,18 +26,20 @@
 #   new     every packet a new flow (source address and port stepped over
 #           5 x 64512 tuples): conntrack creation, NAT and classification,
 #           i.e. the rule lookup, on every packet
-# Every run sends to its own destination address (198.18.0.0/15), so no
-# run meets a flow of another; the router's conntrack table is flushed
-# after each run. Each round runs every mode once, the order rotated by one
-# each round; ratios are taken within a round, then the median over rounds.
+# Every run has a lab of its own, built for it: no run meets another's
+# flows, and none inherits what an earlier one left in the kernel (once a
+# namespace has had an ip rule, its routing walks rules for good, so a
+# `none` run after an `mwan` run in the same lab was not plain routing).
+# Each round runs every mode once, the order rotated by one each round;
+# ratios are taken within a round, then the median over rounds.
 #
 # usage: fwd-rate.sh [ -t SECS ] [ -w WARM ] [ -f FLOWS ] [ -r ROUNDS ] [ -R N,N... ] [ -m MEASURES ] [ MODE... ]
 #   -t  seconds counted per run (2)        -w  warm-up seconds, steady (1)
 #   -f  flows of the steady measure (1024) -r  rounds (10)
 #   -R  rule counts of the mwan-rN modes (1,100,10000; 10k is 10000)
 #   -m  measures, comma-separated (steady,new)
-#   MODE  none, nft, nft-rN, mwan, mwan-rN (default: none nft mwan and -R's
-#         mwan-rN)
+#   MODE  none, rules, nft, nft-rN, mwan, mwan-rN (default: none nft mwan
+#         and -R's mwan-rN)
 # output: "# ..." progress lines (one per run, the ratios of each round),
 # then "bench ..." lines:
 #   bench measure=M mode=X pps=MEDIAN min=N max=N ns_pkt=MEDIAN wan2_share=MEDIAN runs=N
@@ -82,28 +88,50 @@ require_cmd nft conntrack taskset
 require_module pktgen nft_numgen nft_fib_inet
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (pktgen on one, the router on the other)"
 
-lab_up -S
-# Room for the new-flow runs' entries (flushed after each run).
+# Room for the new-flow runs' entries.
 sysctl -qw net.netfilter.nf_conntrack_max=1048576
 echo 262144 > /sys/module/nf_conntrack/parameters/hashsize
-
-# The carriers count and drop the benchmark's packets as they arrive.
-for isp in isp1 isp2; do
-	n "$isp" nft -f - <<-EOF
-	table netdev bench {
-		chain in {
-			type filter hook ingress device "cust0" priority -500; policy accept;
-			udp dport 9 counter drop
-		}
-	}
-	EOF
-done
-# The router's LAN input is processed on CPU 0; pktgen and this script
-# (and all it starts) run on CPU 1.
-r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
+# pktgen and this script (and all it starts) run on CPU 1.
 taskset -pc 1 $$ > /dev/null
-lan_mac=$(r cat /sys/class/net/lan0/address)
 run_no=0
+park1= park2=
+
+# A new lab for the next run, the last one's gone.
+bench_lab()
+{
+	unpark
+	[ "$run_no" = 0 ] || lab_down
+	lab_up -S > /dev/null
+	# The carriers count and drop the benchmark's packets as they arrive.
+	for isp in isp1 isp2; do
+		n "$isp" nft -f - <<-EOF
+		table netdev bench {
+			chain in {
+				type filter hook ingress device "cust0" priority -500; policy accept;
+				udp dport 9 counter drop
+			}
+		}
+		EOF
+	done
+	# The router's LAN input is processed on CPU 0.
+	r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
+	lan_mac=$(r cat /sys/class/net/lan0/address)
+	# Processes parked in the carriers' namespaces, so that one read of
+	# their /proc/PID/net/dev gives both counts at one instant (an nft or
+	# ip call per carrier takes long under TCG, and skewed the windows
+	# apart).
+	ip netns exec "$LAB_I1" sleep infinity &
+	park1=$!
+	ip netns exec "$LAB_I2" sleep infinity &
+	park2=$!
+}
+unpark()
+{
+	[ -z "$park1" ] || kill "$park1" "$park2" 2> /dev/null || true
+	[ -z "$park1" ] || wait "$park1" "$park2" 2> /dev/null || true
+	park1= park2=
+}
+defer unpark
 
 # Rules for mwan-rN: N-1 that never match the benchmark's packets (sources
 # and destinations elsewhere, and two on the LAN's prefix for other
@@ -136,6 +164,20 @@ unrules()
 
 mode_none()  { :; }
 unmode_none() { :; }
+
+# mwan's two rules, as mwanctl adds them for wan1 and wan2 (their tables
+# empty: no packet here carries a mark).
+mode_rules()
+{
+	r ip rule add pref 1001 fwmark 0x10000/0xff0000 lookup 1001
+	r ip rule add pref 1002 fwmark 0x20000/0xff0000 lookup 1002
+}
+
+unmode_rules()
+{
+	r ip rule del pref 1001
+	r ip rule del pref 1002
+}
 
 # rules N as nft matches, for nft-mwan3.sh -r.
 nft_rules()
@@ -210,15 +252,6 @@ mwan_ready()
 	mwanctl policy help > /dev/null 2>&1 || { echo "mwanctl has no policies yet"; return 1; }
 }
 
-# Processes parked in the carriers' namespaces, so that one read of their
-# /proc/PID/net/dev gives both counts at one instant (an nft or ip call per
-# carrier takes long under TCG, and skewed the windows apart).
-ip netns exec "$LAB_I1" sleep infinity &
-park1=$!
-ip netns exec "$LAB_I2" sleep infinity &
-park2=$!
-defer kill "$park1" "$park2"
-
 # "CPU0_BUSY ISP1 ISP2": CPU 0's busy time in USER_HZ ticks, and the
 # packets each carrier's cust0 received (counted, then dropped).
 snap()
@@ -274,6 +307,7 @@ run_once()
 	[ "$fwd" -gt 0 ] || fail "nothing forwarded ($measure)"
 	# ticks are 1/100 s: ns = ticks * 10^7
 	res="$((fwd * 1000000 / us)) $(((c1 - c0) * 10000000 / fwd)) $((b1 - a1)) $((b2 - a2))"
+	# Now, not in the namespace's deferred teardown during the next run.
 	r conntrack -F 2> /dev/null || true
 }
 
@@ -281,14 +315,14 @@ declare -A results
 run=()
 for mode in "${modes[@]}"; do
 	case $mode in
-	none|nft) run+=("$mode") ;;
+	none|rules|nft) run+=("$mode") ;;
 	nft-r[1-9]*)
 		[[ ${mode#nft-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
 		run+=("$mode") ;;
 	mwan|mwan-r[1-9]*)
 		[ "$mode" = mwan ] || [[ ${mode#mwan-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
 		if why=$(mwan_ready); then run+=("$mode"); else log "mode $mode skipped: $why"; fi ;;
-	*) fail "no mode '$mode' (none, nft, nft-rN, mwan, mwan-rN)" ;;
+	*) fail "no mode '$mode' (none, rules, nft, nft-rN, mwan, mwan-rN)" ;;
 	esac
 done
 [ ${#run[@]} -gt 0 ] || skip "nothing to measure"
@@ -297,7 +331,7 @@ log "modes: ${run[*]}; measures: ${meas[*]}; rounds $rounds, $secs s per run (+$
 # The ratios reported: A/B for each pair whose modes both ran.
 pairs=()
 has() { [[ " ${run[*]} " == *" $1 "* ]]; }
-for p in mwan/none mwan/nft nft/none; do
+for p in mwan/none mwan/nft nft/none rules/none mwan/rules; do
 	has "${p%/*}" && has "${p#*/}" && pairs+=("$p")
 done
 # mwan-rN against nft-rN: the same N rules both ways.
@@ -321,6 +355,7 @@ for ((round = 1; round <= rounds; round++)); do
 	for ((k = 0; k < nm; k++)); do
 		mode=${run[$(((k + round - 1) % nm))]}
 		setup_ms=0 teardown_ms=0
+		bench_lab
 		case $mode in
 		mwan) mode_mwan_n 10 ;;
 		mwan-r*) mode_mwan_n "${mode#mwan-r}" ;;
@@ -336,7 +371,7 @@ for ((round = 1; round <= rounds; round++)); do
 			results[$m/$mode]+="$pps $nspp $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.3f", b / (a + b) }')"$'\n'
 			log "round $round $m $mode: pps $pps ns/pkt $nspp isp1 $w1 isp2 $w2"
 			# 1:1 by flows: within 3 sigma of 1/2 for 1024 flows or more.
-			if [ "$mode" != none ] && awk -v a="$w1" -v b="$w2" 'BEGIN { s = b / (a + b); exit !(s < 0.45 || s > 0.55) }'; then
+			if [ "$mode" != none ] && [ "$mode" != rules ] && awk -v a="$w1" -v b="$w2" 'BEGIN { s = b / (a + b); exit !(s < 0.45 || s > 0.55) }'; then
 				log "round $round $m $mode: split off 1:1: isp2 has $w2 of $((w1 + w2))"
 			fi
 		done
