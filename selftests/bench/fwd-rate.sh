@@ -3,8 +3,9 @@
 # Small-packet forwarding rate through the lab's router, for `make bench`,
 # mode against mode, interleaved in one run:
 #   none       plain routing, conntrack and masquerade (no balancing)
-#   rules      the same, plus mwan's two "ip rule fwmark ... lookup" (that
-#              nothing here matches): what policy routing costs by itself
+#   rules      the same, plus the "ip rule fwmark ... lookup" and tables that
+#              mwan installs (that nothing here matches): what policy
+#              routing costs by itself
 #              (with any rule, the kernel walks the rules for every lookup
 #              and keeps its local and main tables apart)
 #   nft        the mwan3 way in nftables (nft-mwan3.sh: ct mark restore,
@@ -165,19 +166,10 @@ unrules()
 mode_none()  { :; }
 unmode_none() { :; }
 
-# mwan's two rules, as mwanctl adds them for wan1 and wan2 (their tables
-# empty: no packet here carries a mark).
-mode_rules()
-{
-	r ip rule add pref 1001 fwmark 0x10000/0xff0000 lookup 1001
-	r ip rule add pref 1002 fwmark 0x20000/0xff0000 lookup 1002
-}
-
-unmode_rules()
-{
-	r ip rule del pref 1001
-	r ip rule del pref 1002
-}
+# The rules and tables mwanctl installs for wan1 and wan2 (lab.sh); no
+# packet here carries a mark, so none takes them.
+mode_rules()   { lab_route_baseline; }
+unmode_rules() { lab_route_flush; }
 
 # rules N as nft matches, for nft-mwan3.sh -r.
 nft_rules()

@@ -15,6 +15,16 @@
 #include "echo.h"
 #include "probe.h"
 
+/* The echo header and a payload that names us to whoever captures it. */
+struct echo {
+	uint8_t type;
+	uint8_t code;
+	uint16_t csum;
+	uint16_t ident;
+	uint16_t seq;
+	char data[16];
+};
+
 static const char payload[16] = "mwan-healthd";
 
 static uint16_t csum(const void *buf, size_t len)
@@ -84,16 +94,6 @@ static void cmsg_fill(struct cmsghdr *h, int level, int type, const void *data, 
 	h->cmsg_len = CMSG_LEN(len);
 	memcpy(CMSG_DATA(h), data, len);
 }
-
-/* An echo request: the header and a payload that names us to whoever captures it. */
-struct echo {
-	uint8_t type;
-	uint8_t code;
-	uint16_t csum;
-	uint16_t ident;
-	uint16_t seq;
-	char data[16];
-};
 
 /* A request's destination. */
 union probe_to {

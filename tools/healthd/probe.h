@@ -23,7 +23,6 @@
  */
 int probe_open(int family);
 
-
 /* A datagram as read from a probe socket. */
 struct probe_reply {
 	bool echo;			/* an echo reply: the fields below are set */
