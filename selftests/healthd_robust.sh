@@ -88,9 +88,12 @@ log "$rounds of $((N * 100)) rounds sent in 10 s"
 log "worst lag $((max_us / 1000)) ms"
 [ "$avg_us" -lt 50000 ] || fail "rounds left $avg_us us late on average"
 all_up || fail "not every uplink up after 10 s: $(m uplink show)"
+log "RTT over uplinks: $(m -j uplink show | jq -r '[.[].rtt_us] | "min \(min) us, avg \(add / length | floor) us, max \(max) us"')"
 check_eq "$(count '.loss_pct > 10')" 0 "uplinks with more than 10% loss"
+# An RTT of 0 is a clock gone wrong: the daemon once paired the wake-up's
+# monotonic time with CLOCK_REALTIME read later, taking the gap off every
+# RTT (minimums of 1 to 12 us here, and 0 once on CI; 80 us and more since).
 check_eq "$(count '.rtt_us > 50000 or .rtt_us == 0')" 0 "uplinks with an RTT of 0 or over 50 ms"
-log "RTT avg over uplinks: $(m -j uplink show | jq '[.[].rtt_us] | add / length | floor') us"
 ! grep -q 'up -> down' "$log" || fail "an uplink went down: $(grep 'up -> down' "$log")"
 status=$(mwan-healthd -n "$R" --status)
 check_eq "$(head -n 1 <<< "$status" | tr -s ' ')" "UPLINK STATE ADMIN HEALTH RTT LOSS SINCE" "--status header"

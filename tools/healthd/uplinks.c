@@ -455,13 +455,27 @@ static struct hd_uplink *reply_uplink(struct hd *hd, const struct probe_reply *p
 	return u && p->ifindex == u->k.ifindex ? u : NULL;
 }
 
+/*
+ * The two clocks read together: the kernel stamps a reply by CLOCK_REALTIME,
+ * rounds go by the monotonic clock. Read apart (the wake-up's time, then the
+ * real time once replies are there), the gap between the readings would be
+ * taken off every RTT.
+ */
+static void read_clocks(uint64_t *mono, uint64_t *real)
+{
+	uint64_t before = now_us();
+
+	*real = real_us();
+	*mono = before + (now_us() - before) / 2;
+}
+
 /* Drains both sockets; a socket that fails is closed (and opened again at the next send). */
-static void read_replies(struct hd *hd, uint64_t now)
+static void read_replies(struct hd *hd)
 {
 	struct hd_sock *socks[] = { &hd->s4, &hd->s6 };
 	struct probe_reply p[PROBE_BATCH];
+	uint64_t real = 0, mono = 0, rx;
 	struct hd_uplink *u;
-	uint64_t real = 0, rx;
 	unsigned int k;
 	int i, n;
 
@@ -479,15 +493,15 @@ static void read_replies(struct hd *hd, uint64_t now)
 				break;
 			}
 			if (n && !real)
-				real = real_us();
+				read_clocks(&mono, &real);
 			for (i = 0; i < n; i++) {
 				if (!p[i].echo || !(u = reply_uplink(hd, &p[i])))
 					continue;
 				/* Received that long before now, by the monotonic clock. */
-				rx = now;
+				rx = mono;
 				if (p[i].rx_real_us && p[i].rx_real_us <= real &&
-				    real - p[i].rx_real_us < now)
-					rx = now - (real - p[i].rx_real_us);
+				    real - p[i].rx_real_us < mono)
+					rx = mono - (real - p[i].rx_real_us);
 				answer(u, &p[i], rx);
 			}
 		} while (n == PROBE_BATCH);
@@ -544,7 +558,7 @@ uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
 	uint64_t next = UINT64_MAX, t;
 	unsigned int i;
 
-	read_replies(hd, now);
+	read_replies(hd);
 	for (i = 0; i < hd->n; i++) {
 		if (hd->up[i]->retry_us && hd->up[i]->retry_us <= now)
 			hd->up[i]->retry_us = 0;
