@@ -14,13 +14,21 @@
 #   nft-rN     the same with mwan-rN's N rules
 #   mwan       mwan.ko: 2 uplinks, 1 policy (1:1), 10 rules, the LAN's last
 #   mwan-rN    the same with N rules (N-1 that do not match, then the LAN's)
+#   sink       the router drops the packets as they arrive on its LAN
+#              (netdev hook), counted there: the cost of everything but
+#              the router's forwarding, taken off the others' CPU time
+#              per packet ("router cost" below)
 #
 # pktgen in the client sends 64-byte UDP frames at full speed; each carrier
 # counts and drops them at its ingress (netdev hook), so the rate is what
 # the router forwarded. pktgen runs on CPU 1 and RPS hands the router's
 # LAN input to CPU 0, so CPU 0 does the forwarding (and the carriers' drop)
 # and nothing else; its busy time per forwarded packet is the second
-# figure. Two measures per mode:
+# figure. With one CPU (selftests/vm/run -c 1 -i SHIFT, the way to count
+# instructions rather than seconds), everything runs on CPU 0 and both
+# figures cost the whole path, pktgen included; `sink` then gives that
+# part, and "router cost" (a mode's ns/pkt less sink's) the router's
+# forwarding alone. Two measures per mode:
 #   steady  FLOWS flows (random source ports); counted after WARM seconds,
 #           when every flow has its conntrack entry and uplink: the cost of
 #           restoring the mark and routing by it
@@ -36,27 +44,29 @@
 #
 # usage: fwd-rate.sh [ -t SECS ] [ -w WARM ] [ -f FLOWS ] [ -r ROUNDS ] [ -R N,N... ] [ -m MEASURES ] [ MODE... ]
 #   -t  seconds counted per run (2)        -w  warm-up seconds, steady (1)
-#   -f  flows of the steady measure (1024) -r  rounds (10)
+#   -f  flows of the steady measure (1024) -r  rounds (10; 3 with one CPU)
 #   -R  rule counts of the mwan-rN modes (1,100,10000; 10k is 10000)
 #   -m  measures, comma-separated (steady,new)
-#   MODE  none, rules, nft, nft-rN, mwan, mwan-rN (default: none nft mwan
-#         and -R's mwan-rN)
+#   MODE  none, rules, nft, nft-rN, mwan, mwan-rN, sink (default: none
+#         rules nft mwan and -R's mwan-rN, and sink first with one CPU)
 # output: "# ..." progress lines (one per run, the ratios of each round),
 # then "bench ..." lines:
 #   bench measure=M mode=X pps=MEDIAN min=N max=N ns_pkt=MEDIAN wan2_share=MEDIAN runs=N
 #   bench measure=M ratio=A/B median=R min=R max=R rounds=N
 #   bench measure=M cpu_ratio=A/B median=R min=R max=R rounds=N
+#   bench measure=M router_ratio=A/B median=R min=R max=R rounds=N
 #   (ns_pkt: CPU 0 busy time per forwarded packet; wan2_share: the
 #   fraction of the packets counted at isp2; ratio: A's pps over B's in
 #   each round; cpu_ratio: B's ns_pkt over A's in each round, so that
-#   above 1 means A cheaper, as for ratio)
+#   above 1 means A cheaper, as for ratio; router_ratio, when sink ran:
+#   the same with sink's ns_pkt taken off both, A's and B's router cost)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab.sh"
 
 secs=2
 warm=1
 flows=1024
-rounds=10
+rounds=
 counts=1,100,10000
 measures=steady,new
 while getopts t:w:f:r:R:m:h opt; do
@@ -74,7 +84,9 @@ shift $((OPTIND - 1))
 counts=${counts//10k/10000}
 modes=("$@")
 if [ $# -eq 0 ]; then
-	modes=(none nft mwan)
+	modes=(none rules nft mwan)
+	# One CPU: the part of the path that is not the router's, to take off.
+	[ "$(nproc)" -ge 2 ] || modes=(sink "${modes[@]}")
 	for n in ${counts//,/ }; do
 		modes+=("mwan-r$n")
 	done
@@ -87,15 +99,22 @@ done
 
 require_cmd nft conntrack taskset
 require_module pktgen nft_numgen nft_fib_inet
-[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (pktgen on one, the router on the other)"
+# pktgen's CPU: 1, with RPS handing the router's LAN input to CPU 0; with
+# a single CPU, the same one.
+pgcpu=1
+[ "$(nproc)" -ge 2 ] || pgcpu=0
+# Counting instructions (one CPU), a run gives the same figure to within
+# a few tenths of a percent: three rounds show that much, and take long
+# enough under the emulator (about 1.5 minutes a mode and round).
+[ -n "$rounds" ] || rounds=$((pgcpu ? 10 : 3))
 
 # Room for the new-flow runs' entries.
 sysctl -qw net.netfilter.nf_conntrack_max=1048576
 echo 262144 > /sys/module/nf_conntrack/parameters/hashsize
 # pktgen and this script (and all it starts) run on CPU 1.
-taskset -pc 1 $$ > /dev/null
+[ "$pgcpu" = 0 ] || taskset -pc 1 $$ > /dev/null
 run_no=0
-park1= park2=
+park0= park1= park2=
 
 # A new lab for the next run, the last one's gone.
 bench_lab()
@@ -115,12 +134,14 @@ bench_lab()
 		EOF
 	done
 	# The router's LAN input is processed on CPU 0.
-	r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
+	[ "$pgcpu" = 0 ] || r sh -c 'echo 1 > /sys/class/net/lan0/queues/rx-0/rps_cpus'
 	lan_mac=$(r cat /sys/class/net/lan0/address)
-	# Processes parked in the carriers' namespaces, so that one read of
-	# their /proc/PID/net/dev gives both counts at one instant (an nft or
-	# ip call per carrier takes long under TCG, and skewed the windows
-	# apart).
+	# Processes parked in the carriers' namespaces (and the router's, for
+	# sink), so that one read of their /proc/PID/net/dev gives the counts
+	# at one instant (an nft or ip call per carrier takes long under TCG,
+	# and skewed the windows apart).
+	ip netns exec "$LAB_R" sleep infinity &
+	park0=$!
 	ip netns exec "$LAB_I1" sleep infinity &
 	park1=$!
 	ip netns exec "$LAB_I2" sleep infinity &
@@ -128,9 +149,9 @@ bench_lab()
 }
 unpark()
 {
-	[ -z "$park1" ] || kill "$park1" "$park2" 2> /dev/null || true
-	[ -z "$park1" ] || wait "$park1" "$park2" 2> /dev/null || true
-	park1= park2=
+	[ -z "$park1" ] || kill "$park0" "$park1" "$park2" 2> /dev/null || true
+	[ -z "$park1" ] || wait "$park0" "$park1" "$park2" 2> /dev/null || true
+	park0= park1= park2=
 }
 defer unpark
 
@@ -165,6 +186,21 @@ unrules()
 
 mode_none()  { :; }
 unmode_none() { :; }
+
+# The router drops the benchmark's packets as they arrive on its LAN, as
+# the carriers do: all the work of the others but the router's forwarding.
+mode_sink()
+{
+	r nft -f - <<-EOF
+	table netdev sink {
+		chain in {
+			type filter hook ingress device "lan0" priority -500; policy accept;
+			udp dport 9 counter drop
+		}
+	}
+	EOF
+}
+unmode_sink() { r nft delete table netdev sink; }
 
 # The rules and tables mwanctl installs for wan1 and wan2 (lab.sh); no
 # packet here carries a mark, so none takes them.
@@ -244,19 +280,24 @@ mwan_ready()
 	mwanctl policy help > /dev/null 2>&1 || { echo "mwanctl has no policies yet"; return 1; }
 }
 
-# "CPU0_BUSY ISP1 ISP2": CPU 0's busy time in USER_HZ ticks, and the
-# packets each carrier's cust0 received (counted, then dropped).
+# "CPU0_BUSY ISP1 ISP2 LAN": CPU 0's busy time in USER_HZ ticks, the
+# packets each carrier's cust0 received (counted, then dropped), and those
+# the router's lan0 received.
 snap()
 {
 	awk 'FILENAME == "/proc/stat" && $1 == "cpu0" { busy = $2 + $3 + $4 + $7 + $8 }
 	     FILENAME != "/proc/stat" && /cust0:/ { sub(/.*:/, ""); cnt[++i] = $2 }
-	     END { print busy, cnt[1], cnt[2] }' /proc/stat "/proc/$park1/net/dev" "/proc/$park2/net/dev"
+	     FILENAME != "/proc/stat" && /lan0:/ { sub(/.*:/, ""); lan = $2 }
+	     END { print busy, cnt[1], cnt[2], lan }' \
+		/proc/stat "/proc/$park1/net/dev" "/proc/$park2/net/dev" "/proc/$park0/net/dev"
 }
 
-# One run of measure $1. Sets res="PPS NS_PER_PKT WAN1 WAN2".
+# One run of measure $1 in mode $2. Sets res="PPS NS_PER_PKT WAN1 WAN2":
+# the packets the carriers received, or in sink mode those the router did
+# (as WAN1).
 run_once()
 {
-	local measure=$1 pg=/proc/net/pktgen dst a1 a2 b1 b2 c0 c1 t0 t1 us fwd pgjob
+	local measure=$1 mode=$2 pg=/proc/net/pktgen dst a1 a2 a0 b1 b2 b0 c0 c1 t0 t1 us fwd ns pgjob
 	local cfg=()
 
 	run_no=$((run_no + 1))
@@ -273,13 +314,14 @@ run_once()
 			'udp_src_min 1024' 'udp_src_max 65535')
 	fi
 	c bash -c '
-	pg=$1; shift
-	echo rem_device_all > $pg/kpktgend_0
-	echo rem_device_all > $pg/kpktgend_1
-	echo add_device eth0 > $pg/kpktgend_1
+	pg=$1 cpu=$2; shift 2
+	for t in $pg/kpktgend_*; do
+		echo rem_device_all > $t
+	done
+	echo add_device eth0 > $pg/kpktgend_$cpu
 	for cmd; do
 		echo "$cmd" > $pg/eth0
-	done' - "$pg" "${cfg[@]}"
+	done' - "$pg" "$pgcpu" "${cfg[@]}"
 	c sh -c "echo start > $pg/pgctrl" &
 	pgjob=$!
 	if [ "$measure" = steady ]; then
@@ -288,17 +330,27 @@ run_once()
 		sleep 0.3
 	fi
 	t0=$EPOCHREALTIME
-	read -r c0 a1 a2 <<< "$(snap)"
+	read -r c0 a1 a2 a0 <<< "$(snap)"
 	sleep "$secs"
 	t1=$EPOCHREALTIME
-	read -r c1 b1 b2 <<< "$(snap)"
+	read -r c1 b1 b2 b0 <<< "$(snap)"
+	if [ "$mode" = sink ]; then
+		a1=$a0 b1=$b0 a2=0 b2=0
+	fi
 	c sh -c "echo stop > $pg/pgctrl"
 	wait "$pgjob"
 	us=$((${t1/./} - ${t0/./}))
 	fwd=$((b1 - a1 + b2 - a2))
 	[ "$fwd" -gt 0 ] || fail "nothing forwarded ($measure)"
-	# ticks are 1/100 s: ns = ticks * 10^7
-	res="$((fwd * 1000000 / us)) $(((c1 - c0) * 10000000 / fwd)) $((b1 - a1)) $((b2 - a2))"
+	# ticks are 1/100 s: ns = ticks * 10^7. With one CPU, busy all along
+	# (pktgen never waits), the whole time rather than its ticks: as
+	# true and finer.
+	if [ "$pgcpu" = 0 ]; then
+		ns=$((us * 1000 / fwd))
+	else
+		ns=$(((c1 - c0) * 10000000 / fwd))
+	fi
+	res="$((fwd * 1000000 / us)) $ns $((b1 - a1)) $((b2 - a2))"
 	# Now, not in the namespace's deferred teardown during the next run.
 	r conntrack -F 2> /dev/null || true
 }
@@ -307,14 +359,14 @@ declare -A results
 run=()
 for mode in "${modes[@]}"; do
 	case $mode in
-	none|rules|nft) run+=("$mode") ;;
+	none|rules|nft|sink) run+=("$mode") ;;
 	nft-r[1-9]*)
 		[[ ${mode#nft-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
 		run+=("$mode") ;;
 	mwan|mwan-r[1-9]*)
 		[ "$mode" = mwan ] || [[ ${mode#mwan-r} =~ ^[0-9]+$ ]] || fail "no mode '$mode'"
 		if why=$(mwan_ready); then run+=("$mode"); else log "mode $mode skipped: $why"; fi ;;
-	*) fail "no mode '$mode' (none, rules, nft, nft-rN, mwan, mwan-rN)" ;;
+	*) fail "no mode '$mode' (none, rules, nft, nft-rN, mwan, mwan-rN, sink)" ;;
 	esac
 done
 [ ${#run[@]} -gt 0 ] || skip "nothing to measure"
@@ -356,14 +408,14 @@ for ((round = 1; round <= rounds; round++)); do
 		*) "mode_$mode" ;;
 		esac
 		for m in "${meas[@]}"; do
-			run_once "$m"
+			run_once "$m" "$mode"
 			read -r pps nspp w1 w2 <<< "$res"
 			pps_of[$round/$m/$mode]=$pps
 			ns_of[$round/$m/$mode]=$nspp
 			results[$m/$mode]+="$pps $nspp $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.3f", b / (a + b) }')"$'\n'
 			log "round $round $m $mode: pps $pps ns/pkt $nspp isp1 $w1 isp2 $w2"
 			# 1:1 by flows: within 3 sigma of 1/2 for 1024 flows or more.
-			if [ "$mode" != none ] && [ "$mode" != rules ] && awk -v a="$w1" -v b="$w2" 'BEGIN { s = b / (a + b); exit !(s < 0.45 || s > 0.55) }'; then
+			if [ "$mode" != none ] && [ "$mode" != rules ] && [ "$mode" != sink ] && awk -v a="$w1" -v b="$w2" 'BEGIN { s = b / (a + b); exit !(s < 0.45 || s > 0.55) }'; then
 				log "round $round $m $mode: split off 1:1: isp2 has $w2 of $((w1 + w2))"
 			fi
 		done
@@ -388,6 +440,12 @@ for ((round = 1; round <= rounds; round++)); do
 			ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
 			results[cpu/$m/$p]+="$ratio"$'\n'
 			line+=" cpu:$p=$ratio"
+			# ... and by the router's own part of it: sink's taken off both.
+			has sink || continue
+			s=${ns_of[$round/$m/sink]}
+			ratio=$(awk -v a="$a" -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", (a > s ? (b - s) / (a - s) : 0) }')
+			results[router/$m/$p]+="$ratio"$'\n'
+			line+=" router:$p=$ratio"
 		done
 		[ -z "$line" ] || log "round $round $m ratios:$line"
 	done
@@ -406,5 +464,8 @@ for m in "${meas[@]}"; do
 		echo "bench measure=$m ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
 		read -r med lo hi <<< "$(bench_stats 1 <<< "${results[cpu/$m/$p]%$'\n'}")"
 		echo "bench measure=$m cpu_ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
+		has sink || continue
+		read -r med lo hi <<< "$(bench_stats 1 <<< "${results[router/$m/$p]%$'\n'}")"
+		echo "bench measure=$m router_ratio=$p median=$med min=$lo max=$hi rounds=$rounds"
 	done
 done
