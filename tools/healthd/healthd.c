@@ -42,14 +42,6 @@ static void on_signal(int sig)
 		got_term = 1;
 }
 
-uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* Blocks the signals we handle; *wait is the mask to poll with. */
 static void signals(sigset_t *wait)
 {

@@ -134,6 +134,12 @@ void hd_uplink_del(struct hd *hd, const char *name);
 void hd_uplink_clear(struct hd *hd);
 /* Reads replies, sends due rounds, resolves finished ones, writes; sets and returns hd->next_us. */
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now);
+/* Whether RTT and loss are due for a write once METRICS_PERIOD_US allows. */
+bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now);
+/* Whether the uplink's verdict, or its RTT and loss, are owed to the kernel now. */
+bool hd_write_due(const struct hd *hd, const struct hd_uplink *u, uint64_t now);
+/* Records what a write told the kernel. */
+void hd_written(struct hd_uplink *u, uint64_t now);
 
 /* wgsets.c */
 /* A set from a dump (dump) or an event: writes its active endpoint if it changed. */
@@ -156,10 +162,8 @@ void hd_detach(struct hd *hd);
 int hd_dump(struct hd *hd);
 /* Reads and applies pending events; -1 when the module went away or the socket failed. */
 int hd_events(struct hd *hd);
-/* Writes the verdict (and RTT/loss) if it changed; RTT/loss alone at most once a second. */
+/* Writes the verdict (and RTT/loss) if hd_write_due(); RTT/loss alone at most once a second. */
 void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now);
-/* Whether RTT and loss are due for a write once METRICS_PERIOD_US allows. */
-bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now);
 /* After a failed request: whether the family went away (or came back anew). */
 bool hd_family_gone(struct hd *hd);
 int hd_status(void);

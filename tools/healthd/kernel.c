@@ -274,26 +274,12 @@ int hd_events(struct hd *hd)
 	}
 }
 
-bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now)
-{
-	if (!u->metrics_sent)
-		return true;
-	if (u->rtt_us == u->sent_rtt_us && u->loss_pct == u->sent_loss_pct)
-		return false;
-	return metrics_moved(u->sent_rtt_us, u->sent_loss_pct, u->rtt_us, u->loss_pct) ||
-	       now >= u->metrics_sent_us + METRICS_REFRESH_US;
-}
-
 void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	bool verdict = !u->health_sent || u->sent_health != u->health;
 
-	if (!hd->attached || u->retry_us)
-		return;
-	if (!verdict && (now < u->metrics_due_us || !hd_metrics_changed(u, now) ||
-			 u->health == MWAN_HEALTH_UNKNOWN))
+	if (!hd_write_due(hd, u, now))
 		return;
 	nlh = mwan_nl_msg(&hd->req, buf, MWAN_CMD_UPLINK_SET, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, MWAN_UPLINK_A_NAME, u->k.name);
@@ -306,11 +292,5 @@ void hd_write(struct hd *hd, struct hd_uplink *u, uint64_t now)
 		hd->check_family = true;
 		return;
 	}
-	u->health_sent = true;
-	u->sent_health = u->health;
-	u->metrics_sent = true;
-	u->sent_rtt_us = u->rtt_us;
-	u->sent_loss_pct = u->loss_pct;
-	u->metrics_sent_us = now;
-	u->metrics_due_us = now + METRICS_PERIOD_US;
+	hd_written(u, now);
 }

@@ -386,6 +386,14 @@ static uint64_t hs_period(const struct hd_uplink *u)
 	return iv > USEC_PER_SEC ? iv : USEC_PER_SEC;
 }
 
+uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static uint64_t real_us(void)
 {
 	struct timespec ts;
@@ -551,6 +559,37 @@ out:
 	if (u->retry_us && u->retry_us < next)
 		next = u->retry_us;
 	return next;
+}
+
+bool hd_metrics_changed(const struct hd_uplink *u, uint64_t now)
+{
+	if (!u->metrics_sent)
+		return true;
+	if (u->rtt_us == u->sent_rtt_us && u->loss_pct == u->sent_loss_pct)
+		return false;
+	return metrics_moved(u->sent_rtt_us, u->sent_loss_pct, u->rtt_us, u->loss_pct) ||
+	       now >= u->metrics_sent_us + METRICS_REFRESH_US;
+}
+
+bool hd_write_due(const struct hd *hd, const struct hd_uplink *u, uint64_t now)
+{
+	if (!hd->attached || u->retry_us)
+		return false;
+	if (!u->health_sent || u->sent_health != u->health)
+		return true;
+	return now >= u->metrics_due_us && hd_metrics_changed(u, now) &&
+	       u->health != MWAN_HEALTH_UNKNOWN;
+}
+
+void hd_written(struct hd_uplink *u, uint64_t now)
+{
+	u->health_sent = true;
+	u->sent_health = u->health;
+	u->metrics_sent = true;
+	u->sent_rtt_us = u->rtt_us;
+	u->sent_loss_pct = u->loss_pct;
+	u->metrics_sent_us = now;
+	u->metrics_due_us = now + METRICS_PERIOD_US;
 }
 
 uint64_t hd_uplinks_run(struct hd *hd, uint64_t now)
