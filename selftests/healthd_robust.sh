@@ -33,18 +33,7 @@ pids=()
 defer_kill() { local p; for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null; done; }
 defer defer_kill
 
-for ((i = 0; i < N; i++)); do
-	echo "link add h$i netns $R type veth peer name r$i netns $(ns resp)"
-done | ip -batch -
-for ((i = 0; i < N; i++)); do
-	echo "addr add 10.99.$i.1/29 dev h$i"
-	echo "link set h$i up"
-done | ip -n "$R" -batch -
-for ((i = 0; i < N; i++)); do
-	echo "addr add 10.99.$i.2/29 dev r$i"
-	echo "addr add 10.99.$i.3/29 dev r$i"
-	echo "link set r$i up"
-done | ip -n "$(ns resp)" -batch -
+uplink_fan "$N" "$R" "$(ns resp)"
 for ((i = 0; i < N; i++)); do
 	echo "uplink add u$i dev h$i via 10.99.$i.2 track 10.99.$i.2,10.99.$i.3"
 done | mwanctl -n "$R" -batch -

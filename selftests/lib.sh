@@ -30,6 +30,9 @@
 #				after SECONDS (default 10)
 #	require_cmd CMD...	skip unless each CMD is on PATH
 #	require_module MOD...	modprobe each MOD or skip
+#	uplink_fan N ROUTER FAR	N uplinks' links: veth hI in netns ROUTER
+#				(10.99.I.1/29) to rI in FAR (10.99.I.2 and
+#				.3/29: a gateway and a second target), up
 
 set -eu -o pipefail
 
@@ -122,6 +125,24 @@ trap __cleanup EXIT
 # run_tests.sh's timeout sends TERM: clean up on the way out then too.
 trap 'exit 143' TERM
 trap 'exit 130' INT
+
+uplink_fan()
+{
+	local n=$1 router=$2 far=$3 i
+
+	for ((i = 0; i < n; i++)); do
+		echo "link add h$i netns $router type veth peer name r$i netns $far"
+	done | ip -batch -
+	for ((i = 0; i < n; i++)); do
+		echo "addr add 10.99.$i.1/29 dev h$i"
+		echo "link set h$i up"
+	done | ip -n "$router" -batch -
+	for ((i = 0; i < n; i++)); do
+		echo "addr add 10.99.$i.2/29 dev r$i"
+		echo "addr add 10.99.$i.3/29 dev r$i"
+		echo "link set r$i up"
+	done | ip -n "$far" -batch -
+}
 
 check_eq()
 {

@@ -65,21 +65,13 @@ S=$(ns resp)
 tmp=$(mktemp -d)
 defer rm -rf "$tmp"
 
-for ((i = 0; i < N; i++)); do
-	echo "link add h$i netns $R type veth peer name r$i netns $S"
-done | ip -batch -
+uplink_fan "$N" "$R" "$S"
+# What mwanctl uplink add would: a table with the default route, and the rule.
 for ((i = 0; i < N; i++)); do
 	t=$((1001 + i))
-	echo "addr add 10.99.$i.1/29 dev h$i"
-	echo "link set h$i up"
 	echo "route add default via 10.99.$i.2 dev h$i table $t"
 	echo "rule add pref $t fwmark $(((i + 1) << 16))/0xff0000 lookup $t"
 done | ip -n "$R" -batch -
-for ((i = 0; i < N; i++)); do
-	echo "addr add 10.99.$i.2/29 dev r$i"
-	echo "addr add 10.99.$i.3/29 dev r$i"
-	echo "link set r$i up"
-done | ip -n "$S" -batch -
 ip netns exec "$R" nft -f - <<-EOF
 table inet conntrack {
 	chain in  { type filter hook input priority 0; ct state invalid counter; }
