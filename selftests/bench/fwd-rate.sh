@@ -104,8 +104,8 @@ require_module pktgen nft_numgen nft_fib_inet
 pgcpu=1
 [ "$(nproc)" -ge 2 ] || pgcpu=0
 # Counting instructions (one CPU), a run gives the same figure to within
-# a few tenths of a percent: three rounds show that much, and take long
-# enough under the emulator (about 1.5 minutes a mode and round).
+# a few tenths of a percent: three rounds show that much (about 2.5
+# minutes a round of all modes under the emulator).
 [ -n "$rounds" ] || rounds=$((pgcpu ? 10 : 3))
 
 # Room for the new-flow runs' entries.

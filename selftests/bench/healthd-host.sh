@@ -13,7 +13,7 @@
 #   - conntrack on (mwan.ko takes it for the namespace), through an nft
 #     table with a ct rule on the router's input and output hooks.
 # What is missing is mwan.ko's own hook on the probes and replies: about
-# 210 instructions a packet by fwd-rate's count, some 0.5 million a second
+# 200 instructions a packet by fwd-rate's count, some 0.5 million a second
 # for the 2,560 packets a second here.
 #
 # The harness runs on CPU 0; this script and the responders on CPU 1, with
