@@ -55,7 +55,8 @@
 #   bench measure=M ratio=A/B median=R min=R max=R rounds=N
 #   bench measure=M cpu_ratio=A/B median=R min=R max=R rounds=N
 #   bench measure=M router_ratio=A/B median=R min=R max=R rounds=N
-#   (ns_pkt: CPU 0 busy time per forwarded packet; wan2_share: the
+#   (ns_pkt: CPU 0 busy time per forwarded packet, with one CPU the
+#   whole time, all of it busy; wan2_share: the
 #   fraction of the packets counted at isp2; ratio: A's pps over B's in
 #   each round; cpu_ratio: B's ns_pkt over A's in each round, so that
 #   above 1 means A cheaper, as for ratio; router_ratio, when sink ran:
@@ -77,7 +78,7 @@ while getopts t:w:f:r:R:m:h opt; do
 	r) rounds=$OPTARG ;;
 	R) counts=$OPTARG ;;
 	m) measures=$OPTARG ;;
-	*) sed -n 's/^# \{0,1\}//; /^usage:/,/counted at isp2)$/p' "$0"; exit 2 ;;
+	*) sed -n 's/^# \{0,1\}//; /^usage:/,/router cost)$/p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
