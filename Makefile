@@ -27,7 +27,7 @@ help:
 	@echo '  fuzz            every fuzzer for FUZZ_SECONDS (default 10) each'
 	@echo '  demo            the multi-WAN lab in a VM: balancing, a cut uplink, failover time'
 	@echo '  check           deps, then every test; TAP in build/results/, summary last'
-	@echo '  bench           the benchmarks, each in a VM (Documentation/performance.md; BENCH=NAME for one)'
+	@echo '  bench           the benchmarks, each in a VM but healthd-host (Documentation/performance.md; BENCH=NAME for one)'
 	@echo '  deps            install the Debian packages needed to build and test'
 	@echo '  install         module via DKMS (not with DESTDIR), tools and man pages to PREFIX (/usr/local)'
 	@echo '  dkms-install    add, build and install the module with DKMS'
@@ -67,7 +67,8 @@ demo: deps
 	@selftests/vm/run -- scripts/demo.sh $(DEMO_ARGS)
 
 # Every benchmark of selftests/bench/ in a VM of its own (scripts/bench.sh);
-# BENCH=NAME for one of them (fwd-rate, xlate-rate, failover, healthd-cpu)
+# BENCH=NAME for one of them (fwd-rate, xlate-rate, failover, healthd-cpu,
+# healthd-host: this one on the host, without the module)
 # and BENCH_ARGS for its options, e.g. BENCH=fwd-rate BENCH_ARGS="-r 20".
 bench: deps
 	@scripts/bench.sh
