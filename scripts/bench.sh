@@ -12,11 +12,12 @@
 #	healthd-cpu  mwan-healthd's CPU time for 64 uplinks x 2 targets
 #	healthd-host the same probing on this machine's CPU, without the module
 #
-# fwd-rate runs in a one-CPU guest that counts instructions (selftests/vm/run
-# -c 1 -i 0: the guest's clock advances 1 ns per instruction), so its rates
-# are instruction counts, the same from run to run; the others in a two-CPU
-# guest on the emulator's clock. BENCH_VM replaces those run options, e.g.
-# BENCH_VM="-c 2" for fwd-rate on the clock as before 2026-11-23.
+# fwd-rate and xlate-rate run in a one-CPU guest that counts instructions
+# (selftests/vm/run -c 1 -i 0: the guest's clock advances 1 ns per
+# instruction), so their rates are instruction counts, the same from run
+# to run; the others in a two-CPU guest on the emulator's clock. BENCH_VM
+# replaces those run options, e.g. BENCH_VM="-c 2" for the forwarding
+# rates on the clock as before 2026-11-23.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -46,7 +47,7 @@ for b in $benches; do
 	[ "$b" = healthd-cpu ] &&
 		extra=(-H "$("$top/scripts/cpuref.sh")" -N "$("$top/scripts/netref.sh")")
 	vm=(-c 2)
-	[ "$b" = fwd-rate ] && vm=(-c 1 -i 0)
+	case $b in fwd-rate|xlate-rate) vm=(-c 1 -i 0) ;; esac
 	[ -n "${BENCH_VM-}" ] && read -r -a vm <<< "$BENCH_VM"
 	echo "# bench: $b (selftests/vm/run ${vm[*]})"
 	"$top/selftests/vm/run" "${vm[@]}" -t 3600 -- "selftests/bench/$b.sh" "${extra[@]}" "${args[@]}" ||

@@ -296,16 +296,23 @@ lab_wait_line()
 }
 
 # The client reaches the router, and the router the server through each
-# carrier, in both families; the pings run in parallel.
+# carrier, in both families; the pings run in parallel. A ping gives up
+# before its deadline once neighbour discovery has failed three times,
+# which a link just brought up can make it do (seen in a guest counting
+# instructions): up to three tries.
 _lab_wait_reachable()
 {
-	_lab_in "$LAB_R" "
-	ping -q -c1 -w5 -I wan1 $LAB_SERVER4 & a=\$!
-	ping -q -c1 -w5 -I wan2 $LAB_SERVER4 & b=\$!
-	ping -q -6 -c1 -w5 -I wan1 $LAB_SERVER6 & c=\$!
-	ping -q -6 -c1 -w5 -I wan2 $LAB_SERVER6 & d=\$!
-	ip netns exec $LAB_C ping -q -c1 -w5 10.250.250.1 & e=\$!
-	wait \$a && wait \$b && wait \$c && wait \$d && wait \$e" > /dev/null 2>&1 && return 0
+	local try
+
+	for try in 1 2 3; do
+		_lab_in "$LAB_R" "
+		ping -q -c1 -w5 -I wan1 $LAB_SERVER4 & a=\$!
+		ping -q -c1 -w5 -I wan2 $LAB_SERVER4 & b=\$!
+		ping -q -6 -c1 -w5 -I wan1 $LAB_SERVER6 & c=\$!
+		ping -q -6 -c1 -w5 -I wan2 $LAB_SERVER6 & d=\$!
+		ip netns exec $LAB_C ping -q -c1 -w5 10.250.250.1 & e=\$!
+		wait \$a && wait \$b && wait \$c && wait \$d && wait \$e" > /dev/null 2>&1 && return 0
+	done
 	echo "lab: the server is not reachable through both uplinks" >&2
 	return 1
 }
